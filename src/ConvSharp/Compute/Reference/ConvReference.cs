@@ -1,0 +1,194 @@
+using ConvSharp.Convolution;
+
+namespace ConvSharp.Compute.Reference;
+
+/// <summary>
+/// Convolution by its definition, for every stride, dilation, zero padding and group count,
+/// with sums in double. This is the oracle the fast algorithms are tested against, so each
+/// direction is written from the definition (not as a transposed convolution) and none of them
+/// shares code with a fast path. Keep it obvious; never optimise it.
+/// </summary>
+/// <remarks>
+/// Output position (oh, ow) reads input row ih = oh·StrideH − PadTop + kh·DilationH and column
+/// iw = ow·StrideW − PadLeft + kw·DilationW; positions outside the input read zero.
+/// Output channel oc belongs to group oc / (OC/groups) and sees that group's C/groups channels.
+/// All buffers are contiguous NCHW / (OC, C/groups, KH, KW).
+/// </remarks>
+internal static class ConvReference
+{
+    /// <param name="g">the geometry</param>
+    /// <param name="input">(N, C, H, W)</param>
+    /// <param name="weight">(OC, C/groups, KH, KW)</param>
+    /// <param name="bias">(OC), or empty for none</param>
+    /// <param name="output">(N, OC, OH, OW), overwritten</param>
+    public static void Forward(
+        in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
+        for (var n = 0; n < g.N; n++)
+        {
+            for (var oc = 0; oc < g.OC; oc++)
+            {
+                var group = oc / g.GroupOutChannels;
+                for (var y = 0; y < oh; y++)
+                {
+                    for (var x = 0; x < ow; x++)
+                    {
+                        double sum = bias.IsEmpty ? 0.0 : bias[oc];
+                        for (var ci = 0; ci < cg; ci++)
+                        {
+                            var c = (group * cg) + ci;
+                            for (var kh = 0; kh < g.KH; kh++)
+                            {
+                                var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
+                                if (ih < 0 || ih >= g.H)
+                                {
+                                    continue;
+                                }
+
+                                for (var kw = 0; kw < g.KW; kw++)
+                                {
+                                    var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+                                    if (iw < 0 || iw >= g.W)
+                                    {
+                                        continue;
+                                    }
+
+                                    sum += (double)input[Index4(n, c, ih, iw, g.C, g.H, g.W)] *
+                                           weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)];
+                                }
+                            }
+                        }
+
+                        output[Index4(n, oc, y, x, g.OC, oh, ow)] = (float)sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>∂L/∂input[n, c, ih, iw] = Σ gradOutput[n, oc, y, x] · weight[oc, ci, kh, kw] over every (oc, y, x, kh, kw) that read it.</summary>
+    /// <param name="g">the geometry</param>
+    /// <param name="gradOutput">(N, OC, OH, OW)</param>
+    /// <param name="weight">(OC, C/groups, KH, KW)</param>
+    /// <param name="gradInput">(N, C, H, W), overwritten</param>
+    public static void BackwardInput(
+        in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
+    {
+        var sums = new double[gradInput.Length];
+        var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
+        for (var n = 0; n < g.N; n++)
+        {
+            for (var oc = 0; oc < g.OC; oc++)
+            {
+                var group = oc / g.GroupOutChannels;
+                for (var y = 0; y < oh; y++)
+                {
+                    for (var x = 0; x < ow; x++)
+                    {
+                        double go = gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)];
+                        for (var ci = 0; ci < cg; ci++)
+                        {
+                            var c = (group * cg) + ci;
+                            for (var kh = 0; kh < g.KH; kh++)
+                            {
+                                var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
+                                if (ih < 0 || ih >= g.H)
+                                {
+                                    continue;
+                                }
+
+                                for (var kw = 0; kw < g.KW; kw++)
+                                {
+                                    var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+                                    if (iw >= 0 && iw < g.W)
+                                    {
+                                        sums[Index4(n, c, ih, iw, g.C, g.H, g.W)] += go * weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        for (var i = 0; i < sums.Length; i++)
+        {
+            gradInput[i] = (float)sums[i];
+        }
+    }
+
+    /// <summary>∂L/∂weight[oc, ci, kh, kw] = Σ over n, y, x of gradOutput[n, oc, y, x] · input[n, c, ih, iw].</summary>
+    /// <param name="g">the geometry</param>
+    /// <param name="gradOutput">(N, OC, OH, OW)</param>
+    /// <param name="input">(N, C, H, W)</param>
+    /// <param name="gradWeight">(OC, C/groups, KH, KW), overwritten</param>
+    public static void BackwardWeight(
+        in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight)
+    {
+        var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
+        for (var oc = 0; oc < g.OC; oc++)
+        {
+            var group = oc / g.GroupOutChannels;
+            for (var ci = 0; ci < cg; ci++)
+            {
+                var c = (group * cg) + ci;
+                for (var kh = 0; kh < g.KH; kh++)
+                {
+                    for (var kw = 0; kw < g.KW; kw++)
+                    {
+                        var sum = 0.0;
+                        for (var n = 0; n < g.N; n++)
+                        {
+                            for (var y = 0; y < oh; y++)
+                            {
+                                var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
+                                if (ih < 0 || ih >= g.H)
+                                {
+                                    continue;
+                                }
+
+                                for (var x = 0; x < ow; x++)
+                                {
+                                    var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+                                    if (iw >= 0 && iw < g.W)
+                                    {
+                                        sum += (double)gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)] * input[Index4(n, c, ih, iw, g.C, g.H, g.W)];
+                                    }
+                                }
+                            }
+                        }
+
+                        gradWeight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)] = (float)sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>∂L/∂bias[oc] = Σ over n, y, x of gradOutput[n, oc, y, x].</summary>
+    /// <param name="g">the geometry</param>
+    /// <param name="gradOutput">(N, OC, OH, OW)</param>
+    /// <param name="gradBias">(OC), overwritten</param>
+    public static void BackwardBias(in ConvGeometry g, ReadOnlySpan<float> gradOutput, Span<float> gradBias)
+    {
+        var plane = g.OH * g.OW;
+        for (var oc = 0; oc < g.OC; oc++)
+        {
+            var sum = 0.0;
+            for (var n = 0; n < g.N; n++)
+            {
+                foreach (var v in gradOutput.Slice(((n * g.OC) + oc) * plane, plane))
+                {
+                    sum += v;
+                }
+            }
+
+            gradBias[oc] = (float)sum;
+        }
+    }
+
+    private static int Index4(int a, int b, int c, int d, int sizeB, int sizeC, int sizeD) =>
+        (((((a * sizeB) + b) * sizeC) + c) * sizeD) + d;
+}

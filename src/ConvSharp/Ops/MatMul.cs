@@ -1,0 +1,131 @@
+using ConvSharp.Autograd;
+
+namespace ConvSharp.Ops;
+
+/// <summary>
+/// Matrix products: <c>Mm</c> (2-D × 2-D) and <c>Bmm</c> (batched 3-D) are the primitives with
+/// gradients; <see cref="MatMul"/> follows <c>torch.matmul</c>'s rules for 1-D operands and
+/// broadcast batch dimensions by reshaping onto them.
+/// </summary>
+internal static class MatMulOps
+{
+    public static Tensor MatMul(Tensor a, Tensor b)
+    {
+        if (a.Rank == 0 || b.Rank == 0)
+        {
+            throw new ArgumentException(
+                $"both arguments to matmul need to be at least 1D, but they are {a.Rank}D and {b.Rank}D (shapes {Shapes.Format(a.Dims)} and {Shapes.Format(b.Dims)})");
+        }
+
+        return (a.Rank, b.Rank) switch
+        {
+            (1, 1) => Mm(a.Unsqueeze(0), b.Unsqueeze(1)).Reshape(),
+            (2, 1) => Mm(a, b.Unsqueeze(1)).Squeeze(1),
+            (1, 2) => Mm(a.Unsqueeze(0), b).Squeeze(0),
+            (2, 2) => Mm(a, b),
+            _ => BatchedMatMul(a, b),
+        };
+    }
+
+    public static Tensor Mm(Tensor a, Tensor b)
+    {
+        CheckInner(a, b, a.Rank == 2 && b.Rank == 2, "mm");
+        var (m, k, n) = (a.Dims[0], a.Dims[1], b.Dims[1]);
+        var result = new float[m * n];
+        Multiply(a.ContiguousSpan(), b.ContiguousSpan(), result, m, k, n);
+        return Tensor.Record(new Tensor(result, [m, n]), () => new MmBackward0(a, b), a, b);
+    }
+
+    public static Tensor Bmm(Tensor a, Tensor b)
+    {
+        CheckInner(a, b, a.Rank == 3 && b.Rank == 3 && a.Dims[0] == b.Dims[0], "bmm");
+        var (batch, m, k, n) = (a.Dims[0], a.Dims[1], a.Dims[2], b.Dims[2]);
+        var x = a.ContiguousSpan();
+        var y = b.ContiguousSpan();
+        var result = new float[batch * m * n];
+        for (var i = 0; i < batch; i++)
+        {
+            Multiply(x.Slice(i * m * k, m * k), y.Slice(i * k * n, k * n), result.AsSpan(i * m * n, m * n), m, k, n);
+        }
+
+        return Tensor.Record(new Tensor(result, [batch, m, n]), () => new BmmBackward0(a, b), a, b);
+    }
+
+    /// <summary>(…, m, k) × (…, k, n) with broadcast batch dimensions; 1-D operands are promoted and squeezed back.</summary>
+    private static Tensor BatchedMatMul(Tensor a, Tensor b)
+    {
+        var x = a.Rank == 1 ? a.Unsqueeze(0) : a;
+        var y = b.Rank == 1 ? b.Unsqueeze(1) : b;
+        if (x.Dims[^1] != y.Dims[^2])
+        {
+            throw new ArgumentException(
+                $"Expected size for first two dimensions of batch2 tensor to be: [{x.Dims[^1]}] but got: [{y.Dims[^2]}] (matmul of shapes {Shapes.Format(a.Dims)} and {Shapes.Format(b.Dims)})");
+        }
+
+        var batchShape = Shapes.Broadcast(x.Dims[..^2], y.Dims[..^2]);
+        var batch = Shapes.NumElements(batchShape);
+        var (m, k, n) = (x.Dims[^2], x.Dims[^1], y.Dims[^1]);
+        var x3 = x.Expand([.. batchShape, m, k]).Reshape(batch, m, k);
+        var y3 = y.Expand([.. batchShape, k, n]).Reshape(batch, k, n);
+        var product = Bmm(x3, y3).Reshape([.. batchShape, m, n]);
+        if (a.Rank == 1)
+        {
+            product = product.Squeeze(-2);
+        }
+
+        return b.Rank == 1 ? product.Squeeze(-1) : product;
+    }
+
+    private static void CheckInner(Tensor a, Tensor b, bool ranksOk, string op)
+    {
+        if (!ranksOk || a.Dims[^1] != b.Dims[^2])
+        {
+            var describe = (Tensor t) => string.Join("x", t.Dims);
+            throw new ArgumentException(
+                $"{op}: mat1 and mat2 shapes cannot be multiplied ({describe(a)} and {describe(b)})");
+        }
+    }
+
+    /// <summary>C (m×n) = A (m×k) · B (k×n), all row-major. The i-k-j order streams rows of B.</summary>
+    private static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+    {
+        c.Clear();
+        for (var i = 0; i < m; i++)
+        {
+            var row = c.Slice(i * n, n);
+            for (var p = 0; p < k; p++)
+            {
+                var s = a[(i * k) + p];
+                var bRow = b.Slice(p * n, n);
+                for (var j = 0; j < n; j++)
+                {
+                    row[j] += s * bRow[j];
+                }
+            }
+        }
+    }
+}
+
+internal sealed class MmBackward0(Tensor a, Tensor b) : Node
+{
+    private readonly SavedTensor _a = new(a);
+    private readonly SavedTensor _b = new(b);
+
+    internal override Tensor?[] Apply(Tensor g) =>
+    [
+        NeedsInputGrad(0) ? MatMulOps.Mm(g, _b.Get(this).T) : null,
+        NeedsInputGrad(1) ? MatMulOps.Mm(_a.Get(this).T, g) : null,
+    ];
+}
+
+internal sealed class BmmBackward0(Tensor a, Tensor b) : Node
+{
+    private readonly SavedTensor _a = new(a);
+    private readonly SavedTensor _b = new(b);
+
+    internal override Tensor?[] Apply(Tensor g) =>
+    [
+        NeedsInputGrad(0) ? MatMulOps.Bmm(g, _b.Get(this).Transpose(1, 2)) : null,
+        NeedsInputGrad(1) ? MatMulOps.Bmm(_a.Get(this).Transpose(1, 2), g) : null,
+    ];
+}

@@ -1,0 +1,48 @@
+namespace ConvSharp;
+
+/// <summary>One layer of a stack, as the receptive-field recurrences see it.</summary>
+/// <param name="Name">a label for printing</param>
+/// <param name="Kernel">kernel size k (square)</param>
+/// <param name="Stride">stride s</param>
+/// <param name="Dilation">dilation d</param>
+/// <param name="Padding">padding p on each side</param>
+public readonly record struct LayerSpec(string Name, int Kernel, int Stride = 1, int Dilation = 1, int Padding = 0);
+
+/// <summary>Where one layer's outputs look in the input.</summary>
+/// <param name="Layer">the layer's label</param>
+/// <param name="Size">receptive field r: how many input pixels (per axis) one output sees</param>
+/// <param name="Jump">jump j: input pixels between neighbouring outputs</param>
+/// <param name="Start">centre of the first output's field, in input pixel coordinates (pixel 0 at 0)</param>
+public readonly record struct ReceptiveFieldStep(string Layer, int Size, int Jump, double Start);
+
+/// <summary>
+/// The receptive field of a stack of convolution and pooling layers, by the standard recurrences
+/// (with effective kernel k' = d·(k − 1) + 1): j ← j·s, r ← r + (k' − 1)·j_prev,
+/// start ← start + ((k' − 1)/2 − p)·j_prev, from r = 1, j = 1, start = 0 at the input.
+/// </summary>
+public static class ReceptiveField
+{
+    /// <summary>The receptive field after each layer, in order.</summary>
+    public static IReadOnlyList<ReceptiveFieldStep> Compute(IEnumerable<LayerSpec> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var steps = new List<ReceptiveFieldStep>();
+        var (size, jump, start) = (1, 1, 0.0);
+        foreach (var layer in layers)
+        {
+            if (layer.Kernel <= 0 || layer.Stride <= 0 || layer.Dilation <= 0 || layer.Padding < 0)
+            {
+                throw new ArgumentException(
+                    $"layer '{layer.Name}' needs kernel, stride and dilation ≥ 1 and padding ≥ 0, but got {layer}", nameof(layers));
+            }
+
+            var effective = (layer.Dilation * (layer.Kernel - 1)) + 1;
+            start += (((effective - 1) / 2.0) - layer.Padding) * jump;
+            size = checked(size + ((effective - 1) * jump));
+            jump = checked(jump * layer.Stride);
+            steps.Add(new ReceptiveFieldStep(layer.Name, size, jump, start));
+        }
+
+        return steps;
+    }
+}
