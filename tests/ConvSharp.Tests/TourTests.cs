@@ -120,6 +120,7 @@ public partial class TourTests
         Assert.Contains("on x^4: tensor([[24., 24., 24., 24.]])", text, StringComparison.Ordinal);
         // The cross-correlation and convolution section: the flipped kernel is learned.
         Assert.Contains("tensor([[-0.9999,  0.9999]])", text, StringComparison.Ordinal);
+        Assert.Contains("> A.Squeeze().Shape\n[3, 2]", text, StringComparison.Ordinal);
         Assert.DoesNotContain("False", text, StringComparison.Ordinal);
     }
 

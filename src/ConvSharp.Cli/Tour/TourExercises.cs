@@ -56,6 +56,11 @@ internal static class TourExercises
         nb.Show(F.Corr2d(T, edge));
         nb.Show(F.Corr2d(T.T, edge));
         nb.Show(F.Corr2d(T, edge.T));
+        nb.Text("(The seed's answer ends by checking what squeeze does to a shape.)");
+        Tensor A = null!;
+        nb.Run(() => A = Tensor.Rand(1, 3, 1, 2));
+        nb.Show(A.Shape);
+        nb.Show(A.Squeeze().Shape);
     }
 
     private static void AutogradOfTheBooksLayer(Notebook nb)
