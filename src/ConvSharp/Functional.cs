@@ -86,6 +86,43 @@ public static class Functional
     }
 
     /// <summary>
+    /// The transposed convolution, as <c>F.conv_transpose2d</c>: the adjoint (gradient with
+    /// respect to the input) of the convolution with the same weight, stride, padding and
+    /// dilation — it spreads each input value over a KH×KW patch of the output, so it upsamples
+    /// when the stride is above 1.
+    /// </summary>
+    /// <param name="input">(N, C, H, W), or (C, H, W) for one image</param>
+    /// <param name="weight">(C, OC/groups, KH, KW)</param>
+    /// <param name="bias">(OC), or null</param>
+    /// <param name="stride">spacing of the patches in the output; default 1</param>
+    /// <param name="padding">rows and columns removed from each border of the full output: dilation·(k − 1) − padding are added</param>
+    /// <param name="outputPadding">extra rows/columns at the bottom/right, to pick among the sizes a strided convolution maps to the same size; smaller than stride or dilation</param>
+    /// <param name="groups">channel groups</param>
+    /// <param name="dilation">spacing between kernel taps; default 1</param>
+    /// <returns>(N, OC, OH, OW) with OH = (H − 1)·stride − 2·padding + dilation·(KH − 1) + outputPadding + 1</returns>
+    public static Tensor ConvTranspose2d(
+        Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null, Size2? padding = null,
+        Size2? outputPadding = null, int groups = 1, Size2? dilation = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (input.Rank is not (3 or 4))
+        {
+            throw new ArgumentException(
+                $"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: {Shapes.Format(input.Dims)}", nameof(input));
+        }
+
+        if (input.Rank == 3)
+        {
+            return ConvTranspose2d(input.Unsqueeze(0), weight, bias, stride, padding, outputPadding, groups, dilation).Squeeze(0);
+        }
+
+        var g = ConvGeometry.ForTransposed(
+            input.Dims, weight.Dims, bias?.Dims, stride ?? 1, padding ?? 0, outputPadding ?? 0, dilation ?? 1, groups);
+        return ConvTranspose2dFunction.Forward(input, weight, bias, g);
+    }
+
+    /// <summary>
     /// im2col, as <c>F.unfold</c>: every KH×KW window of (N, C, H, W) becomes a column of
     /// (N, C·KH·KW, L), where L is the number of window positions.
     /// </summary>

@@ -275,6 +275,16 @@ public class CheckerTests
     }
 
     [Fact]
+    public void Double_gradcheck_catches_a_wrong_gradient()
+    {
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => DoubleGradCheck.Check(
+            x => [.. x[0].Select(v => 2 * v)],
+            (x, g) => [[.. g.Select(v => 3 * v)]],
+            [[1.0, 2.0]],
+            "wrong on purpose"));
+    }
+
+    [Fact]
     public void Expect_close_reports_the_worst_element()
     {
         var error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(

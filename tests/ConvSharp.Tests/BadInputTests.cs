@@ -1,5 +1,6 @@
 using ConvSharp.Nn;
 using ConvSharp.Optim;
+using ConvSharp.Tests.Support;
 using F = ConvSharp.Functional;
 
 namespace ConvSharp.Tests;
@@ -67,7 +68,7 @@ public class BadInputTests
         var w = Tensor.Ones(1, 1, 3, 3);
         Fails(() => F.Conv2d(x, w, stride: 0), "non-positive stride is not supported");
         Fails(() => F.Conv2d(x, w, stride: (1, -1)), "non-positive stride is not supported");
-        Fails(() => F.Conv2d(x, w, dilation: 0), "dilation should be greater than zero");
+        Fails(() => F.Conv2d(x, w, dilation: 0), "dilation should be greater than zero, but got dilation_height: 0, dilation_width: 0");
         Fails(() => F.Conv2d(x, w, groups: 0), "non-positive groups is not supported");
         Fails(() => F.Conv2d(x, w, padding: -1), "negative padding is not supported");
     }
@@ -77,6 +78,43 @@ public class BadInputTests
     {
         Fails(() => F.Conv2d(Tensor.Ones(1, 1, 3, 3), Tensor.Ones(1, 1, 3, 3), padding: 3, paddingMode: PaddingMode.Reflect),
             "Padding size should be less than the corresponding input dimension, but got: padding (3, 3)");
+    }
+
+    [Fact]
+    public void ConvTranspose2d_rejects_bad_shapes_in_pytorchs_words()
+    {
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(5, 5), Tensor.Ones(4, 2, 3, 3)),
+            "Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: [5, 5]");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 3, 5, 5), Tensor.Ones(4, 2, 3, 3)),
+            "Given transposed=1, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 4 channels, but got 3 channels instead");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(4, 2, 3, 3), Tensor.Ones(3)),
+            "Given transposed=1, weight of size [4, 2, 3, 3], expected bias to be 1-dimensional with 2 elements, but got bias of size [3] instead");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(3, 2, 3, 3), groups: 2),
+            "Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size [3, 2, 3, 3] instead");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(4, 2, 3, 3), stride: 2, outputPadding: 2),
+            "output padding must be smaller than either stride or dilation, but got output_padding_height: 2 output_padding_width: 2 stride_height: 2 stride_width: 2 dilation_height: 1 dilation_width: 1");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 1, 1), Tensor.Ones(4, 2, 3, 3), padding: 2),
+            "Given input size per channel: (1 x 1). Calculated output size per channel: (-1 x -1). Output size is too small");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(4, 2, 3, 3), outputPadding: -1), "negative output_padding is not supported");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(4, 2, 3, 3), stride: 0), "non-positive stride is not supported");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(4, 2, 3, 3), padding: -1), "negative padding is not supported");
+        Fails(() => F.ConvTranspose2d(Tensor.Ones(1, 4, 5, 5), Tensor.Ones(4, 2, 3, 3), dilation: 0),
+            "dilation should be greater than zero, but got dilation_height: 0, dilation_width: 0");
+        Fails(() => _ = new ConvTranspose2d(2, 2, 3, stride: 2, outputPadding: 2), "output padding must be smaller than either stride or dilation");
+    }
+
+    [Fact]
+    public void Padding_that_the_mode_cannot_fill_is_rejected()
+    {
+        var x = Tensor.Ones(1, 1, 3, 3);
+        Fails(() => F.Pad(x, (3, 3, 0, 0), PaddingMode.Reflect),
+            "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (3, 3) at dimension 3");
+        Fails(() => F.Pad(x, (4, 0, 0, 0), PaddingMode.Circular), "Padding value causes wrapping around more than once");
+        Fails(() => F.Pad(x, (0, 0, 4, 0), PaddingMode.Symmetric), "must not exceed the input size 3");
+        Fails(() => F.Pad(x, (-1, 0, 0, 0), PaddingMode.Replicate), "negative padding (-1, 0) at dimension 3 is only supported by the constant mode");
+        Fails(() => F.Pad(x, (-2, -2, 0, 0)), "resulted in a negative output size at dimension 3");
+        Fails(() => F.Pad(Tensor.Ones(3), (1, 1, 1, 1)), "at least 2 dimensions");
+        Expect.Shape([1, 1, 3, 1], F.Pad(x, (-1, -1, 0, 0)));
     }
 
     [Fact]

@@ -64,6 +64,10 @@ public class PrintingTests
             new Conv2d(4, 4, (3, 5), padding: (1, 2), dilation: 2, groups: 4),
             new Conv2d(2, 2, 3, padding: 1, paddingMode: PaddingMode.Reflect),
             new Sequential(new Conv2d(1, 6, 5, padding: 2), new ReLU(), new Conv2d(6, 16, 5)),
+            new Conv2d(1, 1, 3, padding: Padding.Same),
+            new Conv2d(1, 1, 3, padding: Padding.Valid),
+            new ConvTranspose2d(3, 8, 3, stride: 2, padding: 1, outputPadding: 1),
+            new ConvTranspose2d(4, 8, (3, 2), groups: 2, dilation: 2, bias: false),
         ];
         Assert.Equal(expected, modules.Select(m => m.ToString()));
     }

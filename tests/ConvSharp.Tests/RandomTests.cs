@@ -48,26 +48,27 @@ public class RandomTests
     }
 
     [Fact]
-    public void Conv2d_initialisation_after_ManualSeed_matches_pytorch()
+    public void Layer_initialisation_after_ManualSeed_matches_pytorch()
     {
-        foreach (var c in Fixtures.Cases("random").Where(c => c.GetProperty("call").GetString() == "conv2d_init"))
+        var cases = Fixtures.Cases("random").Where(c => c.GetProperty("call").GetString()!.EndsWith("_init", StringComparison.Ordinal));
+        foreach (var c in cases)
         {
             var args = c.GetProperty("args");
             var kernel = args.GetProperty("kernel").ToInts();
+            var (inChannels, outChannels, groups, hasBias) =
+                (args.GetProperty("in").GetInt32(), args.GetProperty("out").GetInt32(), args.GetProperty("groups").GetInt32(), args.GetProperty("bias").GetBoolean());
             ConvSharp.Random.ManualSeed(c.GetProperty("seed").GetUInt64());
-            var conv = new Conv2d(
-                args.GetProperty("in").GetInt32(), args.GetProperty("out").GetInt32(), (kernel[0], kernel[1]),
-                groups: args.GetProperty("groups").GetInt32(), bias: args.GetProperty("bias").GetBoolean());
-            Assert.Equal(c.GetProperty("weight").ToTensor().ToArray(), conv.Weight.ToArray());
-            var bias = c.GetProperty("bias").ToTensorOrNull();
-            if (bias is null)
-            {
-                Assert.Null(conv.Bias);
-            }
-            else
-            {
-                Assert.Equal(bias.ToArray(), conv.Bias!.ToArray());
-            }
+            var (weight, bias) = c.GetProperty("call").GetString() == "conv2d_init"
+                ? Parameters(new Conv2d(inChannels, outChannels, (kernel[0], kernel[1]), groups: groups, bias: hasBias))
+                : Parameters(new ConvTranspose2d(inChannels, outChannels, (kernel[0], kernel[1]), groups: groups, bias: hasBias));
+            Assert.Equal(c.GetProperty("weight").ToTensor().ToArray(), weight.ToArray());
+            Assert.Equal(c.GetProperty("bias").ToTensorOrNull()?.ToArray(), bias?.ToArray());
+        }
+
+        static (Parameter, Parameter?) Parameters(Module m)
+        {
+            var named = m.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+            return (named["weight"], named.GetValueOrDefault("bias"));
         }
     }
 

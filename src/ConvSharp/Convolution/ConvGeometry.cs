@@ -6,9 +6,11 @@ namespace ConvSharp.Convolution;
 /// algorithm takes this one struct instead of a dozen integers.
 /// </summary>
 /// <remarks>
-/// OH = ⌊(H + PadTop + PadBottom − DilationH·(KH − 1) − 1) / StrideH⌋ + 1, and likewise OW.
-/// <see cref="Create"/> checks the arguments in the order PyTorch does and throws
-/// <see cref="ArgumentException"/> with PyTorch's wording.
+/// For a convolution, OH = ⌊(H + PadTop + PadBottom − DilationH·(KH − 1) − 1) / StrideH⌋ + 1,
+/// and likewise OW. A transposed convolution is described by the geometry of the convolution
+/// it is the adjoint of (<see cref="ForTransposed"/>): its input is that convolution's output,
+/// which is why OH and OW are stored rather than derived. The factories check the arguments
+/// in the order PyTorch does and throw <see cref="ArgumentException"/> in PyTorch's words.
 /// </remarks>
 internal readonly record struct ConvGeometry(
     int N, int C, int H, int W,
@@ -18,15 +20,21 @@ internal readonly record struct ConvGeometry(
     int PadTop, int PadBottom, int PadLeft, int PadRight,
     int Groups)
 {
-    public int OH => ((H + PadTop + PadBottom - (DilationH * (KH - 1)) - 1) / StrideH) + 1;
+    /// <summary>Output rows.</summary>
+    public int OH { get; init; }
 
-    public int OW => ((W + PadLeft + PadRight - (DilationW * (KW - 1)) - 1) / StrideW) + 1;
+    /// <summary>Output columns.</summary>
+    public int OW { get; init; }
 
     /// <summary>Input channels per group (the weight's second dimension).</summary>
     public int GroupChannels => C / Groups;
 
     /// <summary>Output channels per group.</summary>
     public int GroupOutChannels => OC / Groups;
+
+    public int DilatedKH => (DilationH * (KH - 1)) + 1;
+
+    public int DilatedKW => (DilationW * (KW - 1)) + 1;
 
     public int[] OutputShape => [N, OC, OH, OW];
 
@@ -42,43 +50,73 @@ internal readonly record struct ConvGeometry(
         int[] input, int[] weight, int[]? bias, Size2 stride, Padding padding, Size2 dilation, int groups)
     {
         CheckHyperParameters(stride, padding, dilation, groups);
-        if (weight.Length != 4)
-        {
-            throw new ArgumentException(
-                $"Expected 4-dimensional weight for 4-dimensional input {Shapes.Format(input)}, but got {weight.Length}-dimensional weight of size {Shapes.Format(weight)} instead");
-        }
-
+        CheckWeight(input, weight, groups);
         var (oc, kh, kw) = (weight[0], weight[2], weight[3]);
-        if (kh <= 0 || kw <= 0 || weight[1] <= 0)
-        {
-            throw new ArgumentException(
-                $"weight of size {Shapes.Format(weight)} is empty: kernel height, width and channels must be at least 1");
-        }
-
-        if (oc % groups != 0)
-        {
-            throw new ArgumentException(
-                $"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {Shapes.Format(weight)} instead");
-        }
-
         if (input[1] != weight[1] * groups)
         {
             throw new ArgumentException(
                 $"Given groups={groups}, weight of size {Shapes.Format(weight)}, expected input{Shapes.Format(input)} to have {weight[1] * groups} channels, but got {input[1]} channels instead");
         }
 
-        if (bias is not null && (bias.Length != 1 || bias[0] != oc))
-        {
-            throw new ArgumentException(
-                $"Given weight of size {Shapes.Format(weight)}, expected bias to be 1-dimensional with {oc} elements, but got bias of size {Shapes.Format(bias)} instead");
-        }
-
+        CheckBias(bias, oc, weight, transposed: false);
         var (top, bottom, left, right) = padding.Resolve(input[2], input[3], (kh, kw), stride, dilation);
-        var geometry = new ConvGeometry(
+        var g = new ConvGeometry(
             input[0], input[1], input[2], input[3], oc, kh, kw,
             stride.H, stride.W, dilation.H, dilation.W, top, bottom, left, right, groups);
-        geometry.CheckKernelFits();
-        return geometry;
+        var (paddedH, paddedW) = (g.H + top + bottom, g.W + left + right);
+        if (paddedH < g.DilatedKH || paddedW < g.DilatedKW)
+        {
+            throw new ArgumentException(
+                $"Calculated padded input size per channel: ({paddedH} x {paddedW}). Kernel size: ({g.DilatedKH} x {g.DilatedKW}). " +
+                "Kernel size can't be greater than actual input size");
+        }
+
+        return g.WithDerivedOutput();
+    }
+
+    /// <summary>
+    /// Validates a transposed convolution of (N, C_in, H, W) with weight (C_in, OC/groups, KH, KW)
+    /// and returns the geometry of the convolution it is the adjoint of: that convolution maps
+    /// the transposed output (N, OC, OH_t, OW_t) back to (N, C_in, H, W), with
+    /// OH_t = (H − 1)·stride − 2·padding + dilation·(KH − 1) + outputPadding + 1.
+    /// </summary>
+    public static ConvGeometry ForTransposed(
+        int[] input, int[] weight, int[]? bias, Size2 stride, Size2 padding, Size2 outputPadding, Size2 dilation, int groups)
+    {
+        CheckHyperParameters(stride, (padding.H, padding.W), dilation, groups);
+        if (outputPadding.H < 0 || outputPadding.W < 0)
+        {
+            throw new ArgumentException($"negative output_padding is not supported (output_padding {outputPadding})");
+        }
+
+        if ((outputPadding.H >= stride.H && outputPadding.H >= dilation.H) || (outputPadding.W >= stride.W && outputPadding.W >= dilation.W))
+        {
+            throw new ArgumentException(
+                $"output padding must be smaller than either stride or dilation, but got output_padding_height: {outputPadding.H} output_padding_width: {outputPadding.W} " +
+                $"stride_height: {stride.H} stride_width: {stride.W} dilation_height: {dilation.H} dilation_width: {dilation.W}");
+        }
+
+        CheckWeight(input, weight, groups);
+        var (inChannels, outChannels, kh, kw) = (weight[0], weight[1] * groups, weight[2], weight[3]);
+        if (input[1] != inChannels)
+        {
+            throw new ArgumentException(
+                $"Given transposed=1, weight of size {Shapes.Format(weight)}, expected input{Shapes.Format(input)} to have {inChannels} channels, but got {input[1]} channels instead");
+        }
+
+        CheckBias(bias, outChannels, weight, transposed: true);
+        var oh = ((input[2] - 1) * stride.H) - (2 * padding.H) + (dilation.H * (kh - 1)) + outputPadding.H + 1;
+        var ow = ((input[3] - 1) * stride.W) - (2 * padding.W) + (dilation.W * (kw - 1)) + outputPadding.W + 1;
+        if (oh <= 0 || ow <= 0)
+        {
+            throw new ArgumentException(
+                $"Given input size per channel: ({input[2]} x {input[3]}). Calculated output size per channel: ({oh} x {ow}). Output size is too small");
+        }
+
+        return new ConvGeometry(
+            input[0], outChannels, oh, ow, inChannels, kh, kw,
+            stride.H, stride.W, dilation.H, dilation.W, padding.H, padding.H, padding.W, padding.W, groups)
+        { OH = input[2], OW = input[3] };
     }
 
     /// <summary>The geometry of sliding a KH×KW window over (N, C, H, W), for im2col and col2im.</summary>
@@ -91,32 +129,56 @@ internal readonly record struct ConvGeometry(
         }
 
         var (top, bottom, left, right) = padding.Resolve(input[2], input[3], kernel, stride, dilation);
-        var geometry = new ConvGeometry(
+        var g = new ConvGeometry(
             input[0], input[1], input[2], input[3], input[1] * kernel.H * kernel.W, kernel.H, kernel.W,
-            stride.H, stride.W, dilation.H, dilation.W, top, bottom, left, right, 1);
-        if (geometry.H + top + bottom < geometry.DilatedKH || geometry.W + left + right < geometry.DilatedKW)
+            stride.H, stride.W, dilation.H, dilation.W, top, bottom, left, right, 1).WithDerivedOutput();
+        if (g.H + top + bottom < g.DilatedKH || g.W + left + right < g.DilatedKW)
         {
             throw new ArgumentException(
-                $"Given input with spatial size ({geometry.H}, {geometry.W}), kernel_size={kernel}, dilation={dilation}, padding=({top}, {left}), " +
-                $"calculated shape of the array of sliding blocks as ({geometry.OH}, {geometry.OW}), but its components must be at least one.");
+                $"Given input with spatial size ({g.H}, {g.W}), kernel_size={kernel}, dilation={dilation}, padding=({top}, {left}), " +
+                $"calculated shape of the array of sliding blocks as ({g.OH}, {g.OW}), but its components must be at least one.");
         }
 
-        return geometry;
+        return g;
     }
 
-    public int DilatedKH => (DilationH * (KH - 1)) + 1;
-
-    public int DilatedKW => (DilationW * (KW - 1)) + 1;
-
-    private void CheckKernelFits()
+    /// <summary>This geometry with OH and OW computed from the input, kernel, padding, stride and dilation.</summary>
+    private ConvGeometry WithDerivedOutput() => this with
     {
-        var paddedH = H + PadTop + PadBottom;
-        var paddedW = W + PadLeft + PadRight;
-        if (paddedH < DilatedKH || paddedW < DilatedKW)
+        OH = OutputSize(H, PadTop + PadBottom, DilatedKH, StrideH),
+        OW = OutputSize(W, PadLeft + PadRight, DilatedKW, StrideW),
+    };
+
+    private static int OutputSize(int size, int padding, int dilatedKernel, int stride) =>
+        (int)Math.Floor((size + padding - dilatedKernel) / (double)stride) + 1;
+
+    private static void CheckWeight(int[] input, int[] weight, int groups)
+    {
+        if (weight.Length != 4)
         {
             throw new ArgumentException(
-                $"Calculated padded input size per channel: ({paddedH} x {paddedW}). Kernel size: ({DilatedKH} x {DilatedKW}). " +
-                "Kernel size can't be greater than actual input size");
+                $"Expected 4-dimensional weight for 4-dimensional input {Shapes.Format(input)}, but got {weight.Length}-dimensional weight of size {Shapes.Format(weight)} instead");
+        }
+
+        if (weight[1] <= 0 || weight[2] <= 0 || weight[3] <= 0)
+        {
+            throw new ArgumentException(
+                $"weight of size {Shapes.Format(weight)} is empty: kernel height, width and channels must be at least 1");
+        }
+
+        if (weight[0] % groups != 0)
+        {
+            throw new ArgumentException(
+                $"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {Shapes.Format(weight)} instead");
+        }
+    }
+
+    private static void CheckBias(int[]? bias, int outChannels, int[] weight, bool transposed)
+    {
+        if (bias is not null && (bias.Length != 1 || bias[0] != outChannels))
+        {
+            throw new ArgumentException(
+                $"Given {(transposed ? "transposed=1, " : "")}weight of size {Shapes.Format(weight)}, expected bias to be 1-dimensional with {outChannels} elements, but got bias of size {Shapes.Format(bias)} instead");
         }
     }
 
@@ -134,7 +196,8 @@ internal readonly record struct ConvGeometry(
 
         if (dilation.H <= 0 || dilation.W <= 0)
         {
-            throw new ArgumentException($"dilation should be greater than zero (dilation {dilation})");
+            throw new ArgumentException(
+                $"dilation should be greater than zero, but got dilation_height: {dilation.H}, dilation_width: {dilation.W}");
         }
 
         if (groups <= 0)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using ConvSharp.Autograd;
 
 namespace ConvSharp.Convolution;
@@ -14,39 +15,49 @@ internal static class Im2col
     public static Tensor Unfold(Tensor input, ConvGeometry g)
     {
         var columns = new float[g.N * g.C * g.KH * g.KW * g.OH * g.OW];
-        var x = input.ToArray();
-        var (rows, blocks) = (g.C * g.KH * g.KW, g.OH * g.OW);
-        ForEachTap(g, (n, row, block, offset) =>
-        {
-            if (offset >= 0)
-            {
-                columns[(((n * rows) + row) * blocks) + block] = x[offset];
-            }
-        });
-        return Tensor.Record(new Tensor(columns, [g.N, rows, blocks]), () => new Im2ColBackward0(g), input);
+        Gather(SourceOffsets(g), input.ContiguousSpan(), columns);
+        return Tensor.Record(new Tensor(columns, [g.N, g.C * g.KH * g.KW, g.OH * g.OW]), () => new Im2ColBackward0(g), input);
     }
 
     public static Tensor Fold(Tensor columns, ConvGeometry g)
     {
         var image = new float[g.N * g.C * g.H * g.W];
-        var cols = columns.ToArray();
-        var (rows, blocks) = (g.C * g.KH * g.KW, g.OH * g.OW);
-        ForEachTap(g, (n, row, block, offset) =>
-        {
-            if (offset >= 0)
-            {
-                image[offset] += cols[(((n * rows) + row) * blocks) + block];
-            }
-        });
+        ScatterAdd(SourceOffsets(g), columns.ContiguousSpan(), image);
         return Tensor.Record(new Tensor(image, g.InputShape), () => new Col2ImBackward0(g), columns);
     }
 
-    /// <summary>
-    /// Visits every (image, column row, block) with the flat offset of the input element it
-    /// reads, or −1 where it falls in the zero padding.
-    /// </summary>
-    private static void ForEachTap(ConvGeometry g, Action<int, int, int, int> visit)
+    /// <summary>columns[i] = image[offsets[i]], or 0 where the offset is −1 (padding).</summary>
+    public static void Gather<T>(int[] offsets, ReadOnlySpan<T> image, Span<T> columns)
+        where T : INumber<T>
     {
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            columns[i] = offsets[i] >= 0 ? image[offsets[i]] : T.Zero;
+        }
+    }
+
+    /// <summary>image[offsets[i]] += columns[i]: the adjoint of <see cref="Gather{T}"/>; image is cleared first.</summary>
+    public static void ScatterAdd<T>(int[] offsets, ReadOnlySpan<T> columns, Span<T> image)
+        where T : INumber<T>
+    {
+        image.Clear();
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            if (offsets[i] >= 0)
+            {
+                image[offsets[i]] += columns[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// For every element of the column matrix (N, C·KH·KW, OH·OW), the flat offset in the image
+    /// (N, C, H, W) that it copies, or −1 where the window lies over the zero padding.
+    /// </summary>
+    public static int[] SourceOffsets(in ConvGeometry g)
+    {
+        var offsets = new int[g.N * g.C * g.KH * g.KW * g.OH * g.OW];
+        var i = 0;
         for (var n = 0; n < g.N; n++)
         {
             for (var c = 0; c < g.C; c++)
@@ -55,7 +66,6 @@ internal static class Im2col
                 {
                     for (var kw = 0; kw < g.KW; kw++)
                     {
-                        var row = (((c * g.KH) + kh) * g.KW) + kw;
                         for (var y = 0; y < g.OH; y++)
                         {
                             var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
@@ -63,13 +73,15 @@ internal static class Im2col
                             {
                                 var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
                                 var inside = ih >= 0 && ih < g.H && iw >= 0 && iw < g.W;
-                                visit(n, row, (y * g.OW) + x, inside ? (((((n * g.C) + c) * g.H) + ih) * g.W) + iw : -1);
+                                offsets[i++] = inside ? (((((n * g.C) + c) * g.H) + ih) * g.W) + iw : -1;
                             }
                         }
                     }
                 }
             }
         }
+
+        return offsets;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using ConvSharp.Autograd;
 
 namespace ConvSharp.Convolution;
@@ -6,7 +7,8 @@ namespace ConvSharp.Convolution;
 /// Padding of the last two dimensions in any <see cref="PaddingMode"/>. Each axis gets an index
 /// map from padded position to source position (−1 for the constant border); the forward pass
 /// gathers through the maps and the backward pass scatters the gradient back through them, so
-/// every mode has an exact gradient from the same twenty lines.
+/// every mode has an exact gradient from the same few lines. Negative padding crops, as in
+/// PyTorch, for the constant mode only.
 /// </summary>
 internal static class Pad
 {
@@ -21,46 +23,41 @@ internal static class Pad
         var (h, w) = (x.Dims[^2], x.Dims[^1]);
         var rows = SourceIndices(h, top, bottom, mode, x.Dims, x.Rank - 2);
         var cols = SourceIndices(w, left, right, mode, x.Dims, x.Rank - 1);
-        var planes = h * w == 0 ? 0 : x.NumElements / (h * w);
-        var source = x.ContiguousSpan();
-        var result = new float[planes * rows.Length * cols.Length];
-        var o = 0;
-        for (var p = 0; p < planes; p++)
-        {
-            var plane = source.Slice(p * h * w, h * w);
-            foreach (var r in rows)
-            {
-                foreach (var c in cols)
-                {
-                    result[o++] = r < 0 || c < 0 ? value : plane[(r * w) + c];
-                }
-            }
-        }
-
+        var result = new float[Planes(x.NumElements, h, w) * rows.Length * cols.Length];
+        Gather(x.ContiguousSpan(), h, w, rows, cols, value, result);
         int[] shape = [.. x.Dims[..^2], rows.Length, cols.Length];
         return Tensor.Record(new Tensor(result, shape), () => new PadBackward(mode, x.Dims, rows, cols), x);
     }
 
     /// <summary>For each padded position along one axis, the source position it copies, or −1 for the constant value.</summary>
-    private static int[] SourceIndices(int size, int before, int after, PaddingMode mode, int[] shape, int dim)
+    public static int[] SourceIndices(int size, int before, int after, PaddingMode mode, int[] shape, int dim)
     {
-        if (before < 0 || after < 0)
+        if ((before < 0 || after < 0) && mode != PaddingMode.Zeros)
         {
-            throw new ArgumentException($"negative padding is not supported (padding ({before}, {after}) at dimension {dim})");
+            throw new ArgumentException($"negative padding ({before}, {after}) at dimension {dim} is only supported by the constant mode, not {mode}");
         }
 
-        var tooLarge = mode switch
+        if (before + size + after < 0)
         {
-            PaddingMode.Reflect => before >= size || after >= size,
-            PaddingMode.Circular or PaddingMode.Symmetric => before > size || after > size,
-            PaddingMode.Replicate => size == 0 && before + after > 0,
-            _ => false,
+            throw new ArgumentException(
+                $"The input size {size}, plus negative padding {before} and {after} resulted in a negative output size at dimension {dim} of input {Shapes.Format(shape)}");
+        }
+
+        var invalid = mode switch
+        {
+            PaddingMode.Reflect when before >= size || after >= size =>
+                $"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}",
+            PaddingMode.Circular when before > size || after > size =>
+                $"Padding value causes wrapping around more than once: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}",
+            PaddingMode.Symmetric when before > size || after > size =>
+                $"Symmetric padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)} must not exceed the input size {size}",
+            PaddingMode.Replicate when size == 0 && before + after > 0 =>
+                $"Replicate padding of an empty dimension {dim} of input {Shapes.Format(shape)} has nothing to replicate",
+            _ => null,
         };
-        if (tooLarge)
+        if (invalid is not null)
         {
-            throw new ArgumentException(mode == PaddingMode.Reflect
-                ? $"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}"
-                : $"{mode} padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)} must not exceed the input size {size}");
+            throw new ArgumentException(invalid);
         }
 
         var map = new int[before + size + after];
@@ -79,6 +76,50 @@ internal static class Pad
 
         return map;
     }
+
+    /// <summary>Padded[plane, i, j] = source[plane, rows[i], cols[j]], or <paramref name="value"/> where either is −1.</summary>
+    public static void Gather<T>(ReadOnlySpan<T> source, int h, int w, int[] rows, int[] cols, T value, Span<T> destination)
+        where T : INumber<T>
+    {
+        var o = 0;
+        for (var p = 0; p < Planes(source.Length, h, w); p++)
+        {
+            var plane = source.Slice(p * h * w, h * w);
+            foreach (var r in rows)
+            {
+                foreach (var c in cols)
+                {
+                    destination[o++] = r < 0 || c < 0 ? value : plane[(r * w) + c];
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Gather{T}"/>: every padded position adds its gradient to the source it copied.</summary>
+    public static void Scatter<T>(ReadOnlySpan<T> gradOutput, int h, int w, int[] rows, int[] cols, Span<T> gradInput)
+        where T : INumber<T>
+    {
+        gradInput.Clear();
+        var o = 0;
+        for (var p = 0; p < Planes(gradInput.Length, h, w); p++)
+        {
+            var plane = gradInput.Slice(p * h * w, h * w);
+            foreach (var r in rows)
+            {
+                foreach (var c in cols)
+                {
+                    if (r >= 0 && c >= 0)
+                    {
+                        plane[(r * w) + c] += gradOutput[o];
+                    }
+
+                    o++;
+                }
+            }
+        }
+    }
+
+    private static int Planes(int count, int h, int w) => h * w == 0 ? 0 : count / (h * w);
 }
 
 /// <summary>Scatters the gradient of a padded tensor back through the index maps (border copies add up).</summary>
@@ -95,28 +136,8 @@ internal sealed class PadBackward(PaddingMode mode, int[] inputShape, int[] rows
 
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
-        var (h, w) = (inputShape[^2], inputShape[^1]);
         var grad = new float[Shapes.NumElements(inputShape)];
-        var planes = h * w == 0 ? 0 : grad.Length / (h * w);
-        var g = gradOutput.ContiguousSpan();
-        var o = 0;
-        for (var p = 0; p < planes; p++)
-        {
-            var plane = grad.AsSpan(p * h * w, h * w);
-            foreach (var r in rows)
-            {
-                foreach (var c in cols)
-                {
-                    if (r >= 0 && c >= 0)
-                    {
-                        plane[(r * w) + c] += g[o];
-                    }
-
-                    o++;
-                }
-            }
-        }
-
+        Pad.Scatter(gradOutput.ContiguousSpan(), inputShape[^2], inputShape[^1], rows, cols, grad);
         return [new Tensor(grad, inputShape)];
     }
 }

@@ -100,11 +100,11 @@ public readonly struct Padding : IEquatable<Padding>
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_kind, Top, Bottom, Left, Right);
 
-    /// <summary>As PyTorch prints a layer's padding: <c>(1, 1)</c>, <c>'same'</c>, <c>'valid'</c>.</summary>
+    /// <summary>As PyTorch prints a layer's padding: <c>(1, 1)</c>, <c>same</c>, <c>valid</c>.</summary>
     public override string ToString() => _kind switch
     {
-        PaddingKind.Same => "'same'",
-        PaddingKind.Valid => "'valid'",
+        PaddingKind.Same => "same",
+        PaddingKind.Valid => "valid",
         _ when IsSymmetric => $"({Top}, {Left})",
         _ => $"(top={Top}, bottom={Bottom}, left={Left}, right={Right})",
     };

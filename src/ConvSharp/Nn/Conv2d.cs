@@ -13,28 +13,7 @@ public sealed class Conv2d : Module
     {
         Stride = stride ?? 1;
         Dilation = dilation ?? 1;
-        if (inChannels <= 0 || outChannels <= 0 || kernelSize.H <= 0 || kernelSize.W <= 0)
-        {
-            throw new ArgumentException(
-                $"Conv2d needs positive sizes, but got in_channels={inChannels}, out_channels={outChannels}, kernel_size={kernelSize}");
-        }
-
-        if (groups <= 0)
-        {
-            throw new ArgumentException($"groups must be a positive integer, but got groups={groups}", nameof(groups));
-        }
-
-        if (inChannels % groups != 0 || outChannels % groups != 0)
-        {
-            throw new ArgumentException(
-                $"in_channels ({inChannels}) and out_channels ({outChannels}) must both be divisible by groups ({groups})", nameof(groups));
-        }
-
-        if (Stride.H <= 0 || Stride.W <= 0 || Dilation.H <= 0 || Dilation.W <= 0)
-        {
-            throw new ArgumentException($"stride {Stride} and dilation {Dilation} must be positive");
-        }
-
+        ConvLayerChecks.Validate(inChannels, outChannels, kernelSize, groups, Stride, Dilation);
         if (padding.Top < 0 || padding.Bottom < 0 || padding.Left < 0 || padding.Right < 0)
         {
             throw new ArgumentException($"negative padding is not supported (padding {padding})", nameof(padding));
@@ -78,16 +57,7 @@ public sealed class Conv2d : Module
     public Parameter? Bias { get; }
 
     /// <summary>Redraws weight and bias as PyTorch's <c>reset_parameters</c> does (weight first, then bias).</summary>
-    public void ResetParameters()
-    {
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5));
-        if (Bias is not null)
-        {
-            var fanIn = Init.FanIn(Weight);
-            var bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-            Init.Uniform(Bias, (float)-bound, (float)bound);
-        }
-    }
+    public void ResetParameters() => ConvLayerChecks.ResetParameters(Weight, Bias);
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) =>

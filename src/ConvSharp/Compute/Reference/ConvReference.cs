@@ -1,3 +1,4 @@
+using System.Numerics;
 using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Reference;
@@ -12,7 +13,8 @@ namespace ConvSharp.Compute.Reference;
 /// Output position (oh, ow) reads input row ih = oh·StrideH − PadTop + kh·DilationH and column
 /// iw = ow·StrideW − PadLeft + kw·DilationW; positions outside the input read zero.
 /// Output channel oc belongs to group oc / (OC/groups) and sees that group's C/groups channels.
-/// All buffers are contiguous NCHW / (OC, C/groups, KH, KW).
+/// All buffers are contiguous NCHW / (OC, C/groups, KH, KW). Generic over the element type
+/// so the gradient checks can run the very same loops in double precision.
 /// </remarks>
 internal static class ConvReference
 {
@@ -21,8 +23,9 @@ internal static class ConvReference
     /// <param name="weight">(OC, C/groups, KH, KW)</param>
     /// <param name="bias">(OC), or empty for none</param>
     /// <param name="output">(N, OC, OH, OW), overwritten</param>
-    public static void Forward(
-        in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    public static void Forward<T>(
+        in ConvGeometry g, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output)
+        where T : IFloatingPointIeee754<T>
     {
         var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
         for (var n = 0; n < g.N; n++)
@@ -34,7 +37,7 @@ internal static class ConvReference
                 {
                     for (var x = 0; x < ow; x++)
                     {
-                        double sum = bias.IsEmpty ? 0.0 : bias[oc];
+                        var sum = bias.IsEmpty ? 0.0 : double.CreateTruncating(bias[oc]);
                         for (var ci = 0; ci < cg; ci++)
                         {
                             var c = (group * cg) + ci;
@@ -54,13 +57,13 @@ internal static class ConvReference
                                         continue;
                                     }
 
-                                    sum += (double)input[Index4(n, c, ih, iw, g.C, g.H, g.W)] *
-                                           weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)];
+                                    sum += double.CreateTruncating(input[Index4(n, c, ih, iw, g.C, g.H, g.W)]) *
+                                           double.CreateTruncating(weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)]);
                                 }
                             }
                         }
 
-                        output[Index4(n, oc, y, x, g.OC, oh, ow)] = (float)sum;
+                        output[Index4(n, oc, y, x, g.OC, oh, ow)] = T.CreateTruncating(sum);
                     }
                 }
             }
@@ -72,8 +75,9 @@ internal static class ConvReference
     /// <param name="gradOutput">(N, OC, OH, OW)</param>
     /// <param name="weight">(OC, C/groups, KH, KW)</param>
     /// <param name="gradInput">(N, C, H, W), overwritten</param>
-    public static void BackwardInput(
-        in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
+    public static void BackwardInput<T>(
+        in ConvGeometry g, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput)
+        where T : IFloatingPointIeee754<T>
     {
         var sums = new double[gradInput.Length];
         var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
@@ -86,7 +90,7 @@ internal static class ConvReference
                 {
                     for (var x = 0; x < ow; x++)
                     {
-                        double go = gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)];
+                        var go = double.CreateTruncating(gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)]);
                         for (var ci = 0; ci < cg; ci++)
                         {
                             var c = (group * cg) + ci;
@@ -103,7 +107,7 @@ internal static class ConvReference
                                     var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
                                     if (iw >= 0 && iw < g.W)
                                     {
-                                        sums[Index4(n, c, ih, iw, g.C, g.H, g.W)] += go * weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)];
+                                        sums[Index4(n, c, ih, iw, g.C, g.H, g.W)] += go * double.CreateTruncating(weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)]);
                                     }
                                 }
                             }
@@ -115,7 +119,7 @@ internal static class ConvReference
 
         for (var i = 0; i < sums.Length; i++)
         {
-            gradInput[i] = (float)sums[i];
+            gradInput[i] = T.CreateTruncating(sums[i]);
         }
     }
 
@@ -124,8 +128,9 @@ internal static class ConvReference
     /// <param name="gradOutput">(N, OC, OH, OW)</param>
     /// <param name="input">(N, C, H, W)</param>
     /// <param name="gradWeight">(OC, C/groups, KH, KW), overwritten</param>
-    public static void BackwardWeight(
-        in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight)
+    public static void BackwardWeight<T>(
+        in ConvGeometry g, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> input, Span<T> gradWeight)
+        where T : IFloatingPointIeee754<T>
     {
         var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
         for (var oc = 0; oc < g.OC; oc++)
@@ -154,13 +159,14 @@ internal static class ConvReference
                                     var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
                                     if (iw >= 0 && iw < g.W)
                                     {
-                                        sum += (double)gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)] * input[Index4(n, c, ih, iw, g.C, g.H, g.W)];
+                                        sum += double.CreateTruncating(gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)]) *
+                                               double.CreateTruncating(input[Index4(n, c, ih, iw, g.C, g.H, g.W)]);
                                     }
                                 }
                             }
                         }
 
-                        gradWeight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)] = (float)sum;
+                        gradWeight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)] = T.CreateTruncating(sum);
                     }
                 }
             }
@@ -171,7 +177,8 @@ internal static class ConvReference
     /// <param name="g">the geometry</param>
     /// <param name="gradOutput">(N, OC, OH, OW)</param>
     /// <param name="gradBias">(OC), overwritten</param>
-    public static void BackwardBias(in ConvGeometry g, ReadOnlySpan<float> gradOutput, Span<float> gradBias)
+    public static void BackwardBias<T>(in ConvGeometry g, ReadOnlySpan<T> gradOutput, Span<T> gradBias)
+        where T : IFloatingPointIeee754<T>
     {
         var plane = g.OH * g.OW;
         for (var oc = 0; oc < g.OC; oc++)
@@ -181,11 +188,11 @@ internal static class ConvReference
             {
                 foreach (var v in gradOutput.Slice(((n * g.OC) + oc) * plane, plane))
                 {
-                    sum += v;
+                    sum += double.CreateTruncating(v);
                 }
             }
 
-            gradBias[oc] = (float)sum;
+            gradBias[oc] = T.CreateTruncating(sum);
         }
     }
 

@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ConvSharp.Interop;
+
+/// <summary>
+/// NumPy's <c>.npy</c> format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
+/// a magic string, a version, a header length, a Python-literal header dict, then the raw array.
+/// Reads versions 1–3, C or Fortran order, little- or big-endian floats, integers and booleans
+/// (converted to float32); writes version 1, little-endian float32, C order, as
+/// <c>numpy.save</c> does, byte for byte.
+/// </summary>
+public static partial class NpyFormat
+{
+    private const int MaxHeaderLength = 1 << 20;
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads one array from <paramref name="stream"/> as a float32 tensor.</summary>
+    /// <exception cref="InvalidDataException">the bytes are not a complete .npy array of a supported type</exception>
+    public static Tensor Read(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var prefix = ReadExactly(stream, 8, "the magic string and version");
+        if (!prefix.AsSpan(0, 6).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException("not a .npy file: it does not start with the magic string \\x93NUMPY");
+        }
+
+        var (major, minor) = (prefix[6], prefix[7]);
+        if (major is < 1 or > 3)
+        {
+            throw new InvalidDataException($"unsupported .npy version {major}.{minor}; versions 1, 2 and 3 can be read");
+        }
+
+        var lengthBytes = ReadExactly(stream, major == 1 ? 2 : 4, "the header length");
+        var headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes) : BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
+        if (headerLength > MaxHeaderLength)
+        {
+            throw new InvalidDataException($"the .npy header claims {headerLength} bytes, more than a header ever needs; the file is corrupt");
+        }
+
+        var headerBytes = ReadExactly(stream, (int)headerLength, "the header");
+        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+        var (type, fortranOrder, shape) = ParseHeader(header);
+        var count = Shapes.NumElements(shape);
+        var data = ReadExactly(stream, checked(count * type.Size), $"{count} elements of {type.Descr}");
+        var values = type.Decode(data, count);
+        if (!fortranOrder || shape.Length < 2)
+        {
+            return new Tensor(values, shape);
+        }
+
+        // Fortran order is C order of the reversed shape; reversing the axes back gives the array.
+        var reversed = shape.Reverse().ToArray();
+        return new Tensor(values, reversed).Permute([.. Enumerable.Range(0, shape.Length).Reverse()]).Contiguous();
+    }
+
+    /// <summary>Writes <paramref name="tensor"/> as a version 1.0 .npy array of little-endian float32 in C order.</summary>
+    public static void Write(Tensor tensor, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(stream);
+        var shape = tensor.Dims.Length switch
+        {
+            0 => "()",
+            1 => $"({tensor.Dims[0]},)",
+            _ => "(" + string.Join(", ", tensor.Dims) + ")",
+        };
+        var dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
+        // NumPy pads with spaces so that the data starts on a multiple of 64 bytes, then a newline.
+        var unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        var header = dict + new string(' ', (64 - (unpadded % 64)) % 64) + "\n";
+        var headerBytes = Encoding.Latin1.GetBytes(header);
+        if (headerBytes.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException($"a tensor of rank {tensor.Rank} needs a header too long for .npy version 1", nameof(tensor));
+        }
+
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        Span<byte> length = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)headerBytes.Length);
+        stream.Write(length);
+        stream.Write(headerBytes);
+        var values = tensor.ToArray();
+        if (!BitConverter.IsLittleEndian)
+        {
+            var bits = MemoryMarshal.Cast<float, int>(values.AsSpan());
+            BinaryPrimitives.ReverseEndianness(bits, bits);
+        }
+
+        stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static (ElementType Type, bool FortranOrder, int[] Shape) ParseHeader(string header)
+    {
+        var descr = DescrPattern().Match(header);
+        var fortran = FortranPattern().Match(header);
+        var shape = ShapePattern().Match(header);
+        if (!descr.Success || !fortran.Success || !shape.Success)
+        {
+            throw new InvalidDataException($"the .npy header is not a dict with 'descr', 'fortran_order' and 'shape': {header.Trim()}");
+        }
+
+        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+                ? v
+                : throw new InvalidDataException($"the .npy shape ({shape.Groups[1].Value}) has a dimension that is not a size: '{d}'"))
+            .ToArray();
+        return (ElementType.Parse(descr.Groups[1].Value), fortran.Groups[1].Value == "True", dims);
+    }
+
+    private static byte[] ReadExactly(Stream stream, int count, string what)
+    {
+        var buffer = new byte[count];
+        var read = stream.ReadAtLeast(buffer, count, throwOnEndOfStream: false);
+        if (read < count)
+        {
+            throw new InvalidDataException($"the .npy data is truncated: expected {count} bytes for {what}, found {read}");
+        }
+
+        return buffer;
+    }
+
+    [GeneratedRegex(@"['""]descr['""]\s*:\s*['""]([^'""]+)['""]")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"['""]fortran_order['""]\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"['""]shape['""]\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+
+    /// <summary>A NumPy dtype string such as <c>&lt;f4</c>: byte order, kind, size in bytes.</summary>
+    private sealed record ElementType(string Descr, bool BigEndian, char Kind, int Size)
+    {
+        public static ElementType Parse(string descr)
+        {
+            var type = descr.Length >= 3 && descr[0] is '<' or '>' or '|' or '='
+                && int.TryParse(descr.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+                ? new ElementType(descr, descr[0] == '>' || (descr[0] == '=' && !BitConverter.IsLittleEndian), descr[1], size)
+                : null;
+            var supported = type is { Kind: 'f', Size: 2 or 4 or 8 } or { Kind: 'i' or 'u', Size: 1 or 2 or 4 or 8 } or { Kind: 'b', Size: 1 };
+            return supported
+                ? type!
+                : throw new InvalidDataException(
+                    $"unsupported .npy element type '{descr}': float (f2, f4, f8), integer (i1–i8, u1–u8) and bool (b1) arrays can be read");
+        }
+
+        public float[] Decode(byte[] data, int count)
+        {
+            var values = new float[count];
+            for (var i = 0; i < count; i++)
+            {
+                var bytes = data.AsSpan(i * Size, Size);
+                values[i] = (Kind, Size) switch
+                {
+                    ('f', 2) => (float)BitConverter.UInt16BitsToHalf(U16(bytes)),
+                    ('f', 4) => BitConverter.UInt32BitsToSingle(U32(bytes)),
+                    ('f', 8) => (float)BitConverter.UInt64BitsToDouble(U64(bytes)),
+                    ('i', 1) => (sbyte)bytes[0],
+                    ('i', 2) => (short)U16(bytes),
+                    ('i', 4) => (int)U32(bytes),
+                    ('i', 8) => (long)U64(bytes),
+                    ('u', 2) => U16(bytes),
+                    ('u', 4) => U32(bytes),
+                    ('u', 8) => U64(bytes),
+                    _ => bytes[0],
+                };
+            }
+
+            return values;
+        }
+
+        private ushort U16(ReadOnlySpan<byte> b) => BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b);
+
+        private uint U32(ReadOnlySpan<byte> b) => BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(b) : BinaryPrimitives.ReadUInt32LittleEndian(b);
+
+        private ulong U64(ReadOnlySpan<byte> b) => BigEndian ? BinaryPrimitives.ReadUInt64BigEndian(b) : BinaryPrimitives.ReadUInt64LittleEndian(b);
+    }
+}

@@ -1,0 +1,46 @@
+using ConvSharp.Interop;
+
+namespace ConvSharp;
+
+/// <summary>Tensors to and from NumPy's .npy files, so they travel to and from Python without pickle.</summary>
+public partial class Tensor
+{
+    /// <summary>Reads a .npy file (versions 1–3; float, integer or bool elements become float32).</summary>
+    /// <exception cref="InvalidDataException">the file is not a complete .npy array of a supported type</exception>
+    public static Tensor LoadNpy(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = File.OpenRead(path);
+        return NpyFormat.Read(stream);
+    }
+
+    /// <summary>
+    /// Writes this tensor as a .npy file (version 1.0, little-endian float32, C order) that
+    /// <c>numpy.load</c> reads. The file appears whole or not at all: the bytes go to a temporary
+    /// file in the same folder, which is then renamed over <paramref name="path"/>.
+    /// </summary>
+    public void SaveNpy(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                NpyFormat.Write(this, stream);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
+            throw;
+        }
+    }
+}
