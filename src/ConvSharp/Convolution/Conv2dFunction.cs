@@ -1,25 +1,27 @@
 using ConvSharp.Autograd;
-using ConvSharp.Compute.Reference;
+using ConvSharp.Compute;
 
 namespace ConvSharp.Convolution;
 
 /// <summary>
 /// <c>conv2d</c> on (N, C, H, W) with zero padding, and its autograd node. The numbers come from
-/// <see cref="ConvReference"/> until the fast engine takes over; this file only moves tensors.
+/// the compute engine (<see cref="ConvEngine"/>), which plans each direction on its own; this
+/// file only moves tensors. Backward uses the options that were in force for the forward call.
 /// </summary>
 internal static class Conv2dFunction
 {
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvGeometry g)
     {
+        var options = ConvPlanOptions.Current;
         var output = new float[g.N * g.OC * g.OH * g.OW];
-        ConvReference.Forward(
-            g, input.ContiguousSpan(), weight.ContiguousSpan(), bias is null ? default : bias.ContiguousSpan(), output);
-        return Tensor.Record(new Tensor(output, g.OutputShape), () => new ConvolutionBackward0(input, weight, bias, g), input, weight, bias);
+        ConvEngine.Forward(g, input.ContiguousSpan(), weight.ContiguousSpan(), bias is null ? default : bias.ContiguousSpan(), output, options);
+        var result = new Tensor(output, g.OutputShape);
+        return Tensor.Record(result, () => new ConvolutionBackward0(input, weight, bias, g, options), input, weight, bias);
     }
 }
 
-/// <summary>Gradients of conv2d for input, weight and bias; skips those nobody needs.</summary>
-internal sealed class ConvolutionBackward0(Tensor input, Tensor weight, Tensor? bias, ConvGeometry geometry) : Node
+/// <summary>Gradients of conv2d for input, weight and bias; computes only those that some leaf needs.</summary>
+internal sealed class ConvolutionBackward0(Tensor input, Tensor weight, Tensor? bias, ConvGeometry geometry, ConvPlanOptions options) : Node
 {
     private readonly SavedTensor _input = new(input);
     private readonly SavedTensor _weight = new(weight);
@@ -32,21 +34,21 @@ internal sealed class ConvolutionBackward0(Tensor input, Tensor weight, Tensor? 
         if (NeedsInputGrad(0))
         {
             var buffer = new float[g.N * g.C * g.H * g.W];
-            ConvReference.BackwardInput(g, go, _weight.Get(this).ContiguousSpan(), buffer);
+            ConvEngine.BackwardInput(g, go, _weight.Get(this).ContiguousSpan(), buffer, options);
             gradInput = new Tensor(buffer, g.InputShape);
         }
 
         if (NeedsInputGrad(1))
         {
             var buffer = new float[weight.NumElements];
-            ConvReference.BackwardWeight(g, go, _input.Get(this).ContiguousSpan(), buffer);
+            ConvEngine.BackwardWeight(g, go, _input.Get(this).ContiguousSpan(), buffer, options);
             gradWeight = new Tensor(buffer, g.WeightShape);
         }
 
         if (bias is not null && NeedsInputGrad(2))
         {
             var buffer = new float[g.OC];
-            ConvReference.BackwardBias(g, go, buffer);
+            ConvEngine.BackwardBias(g, go, buffer);
             gradBias = new Tensor(buffer, [g.OC]);
         }
 

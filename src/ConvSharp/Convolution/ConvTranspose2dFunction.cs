@@ -1,5 +1,5 @@
 using ConvSharp.Autograd;
-using ConvSharp.Compute.Reference;
+using ConvSharp.Compute;
 
 namespace ConvSharp.Convolution;
 
@@ -18,14 +18,15 @@ internal static class ConvTranspose2dFunction
     /// <param name="g">the geometry of the adjoint convolution</param>
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvGeometry g)
     {
+        var options = ConvPlanOptions.Current;
         var output = new float[g.N * g.C * g.H * g.W];
-        ConvReference.BackwardInput(g, input.ContiguousSpan(), weight.ContiguousSpan(), output);
+        ConvEngine.BackwardInput(g, input.ContiguousSpan(), weight.ContiguousSpan(), output, options);
         if (bias is not null)
         {
             AddBias(output, bias.ContiguousSpan(), g.H * g.W);
         }
 
-        return Tensor.Record(new Tensor(output, g.InputShape), () => new ConvolutionBackward1(input, weight, bias, g), input, weight, bias);
+        return Tensor.Record(new Tensor(output, g.InputShape), () => new ConvolutionBackward1(input, weight, bias, g, options), input, weight, bias);
     }
 
     private static void AddBias(Span<float> output, ReadOnlySpan<float> bias, int plane)
@@ -38,7 +39,7 @@ internal static class ConvTranspose2dFunction
 }
 
 /// <summary>Gradients of conv_transpose2d for input, weight and bias (PyTorch calls it ConvolutionBackward0 too).</summary>
-internal sealed class ConvolutionBackward1(Tensor input, Tensor weight, Tensor? bias, ConvGeometry geometry) : Node
+internal sealed class ConvolutionBackward1(Tensor input, Tensor weight, Tensor? bias, ConvGeometry geometry, ConvPlanOptions options) : Node
 {
     private readonly SavedTensor _input = new(input);
     private readonly SavedTensor _weight = new(weight);
@@ -53,14 +54,14 @@ internal sealed class ConvolutionBackward1(Tensor input, Tensor weight, Tensor? 
         if (NeedsInputGrad(0))
         {
             var buffer = new float[g.N * g.OC * g.OH * g.OW];
-            ConvReference.Forward(g, go, _weight.Get(this).ContiguousSpan(), default, buffer);
+            ConvEngine.Forward(g, go, _weight.Get(this).ContiguousSpan(), default, buffer, options);
             gradInput = new Tensor(buffer, g.OutputShape);
         }
 
         if (NeedsInputGrad(1))
         {
             var buffer = new float[weight.NumElements];
-            ConvReference.BackwardWeight(g, _input.Get(this).ContiguousSpan(), go, buffer);
+            ConvEngine.BackwardWeight(g, _input.Get(this).ContiguousSpan(), go, buffer, options);
             gradWeight = new Tensor(buffer, g.WeightShape);
         }
 

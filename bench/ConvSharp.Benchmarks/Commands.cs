@@ -1,0 +1,60 @@
+using System.CommandLine;
+using BenchmarkDotNet.Running;
+using ConvSharp.Benchmarks.Measure;
+using ConvSharp.Benchmarks.Suite;
+using ConvSharp.Compute;
+using ConvSharp.Compute.Gemm;
+
+namespace ConvSharp.Benchmarks;
+
+internal static class Commands
+{
+    private static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "threads to use (default: all cores)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Command Suite()
+    {
+        var threads = ThreadsOption();
+        var cases = new Option<string?>("--cases") { Description = "comma-separated case names (default: all)" };
+        var json = new Option<FileInfo?>("--json") { Description = "also write the figures to this JSON file" };
+        var suiteFile = new Option<FileInfo?>("--suite") { Description = "the suite file (default: bench/suite.json)" };
+        var command = new Command("suite", "Time every case of bench/suite.json, forward and forward + backward (median ms, GFLOP/s, % of peak).")
+        {
+            threads, cases, json, suiteFile,
+        };
+        command.SetAction(parse => SuiteRunner.Run(
+            parse.GetValue(suiteFile), parse.GetValue(cases), parse.GetValue(threads), parse.GetValue(json)));
+        return command;
+    }
+
+    public static Command Gemm()
+    {
+        var threads = ThreadsOption();
+        var command = new Command("gemm", "SGEMM GFLOP/s for square and conv-shaped products.") { threads };
+        command.SetAction(parse => GemmFigures.Run(parse.GetValue(threads)));
+        return command;
+    }
+
+    public static Command Peak()
+    {
+        var threads = ThreadsOption();
+        var command = new Command("peak", "The fp32 FMA peak of this machine, measured.") { threads };
+        command.SetAction(parse =>
+        {
+            var t = parse.GetValue(threads);
+            Console.WriteLine($"kernel {CpuCaps.Current.Kernel}, {t} threads: peak {PeakFlops.Measure(t, wide: CpuCaps.Current.Kernel == GemmKernel.Avx512) / 1e9:F1} GFLOP/s");
+        });
+        return command;
+    }
+
+    public static Command Micro()
+    {
+        var rest = new Argument<string[]>("args") { Description = "BenchmarkDotNet arguments, e.g. --filter *Gemm*", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("micro", "BenchmarkDotNet micro-benchmarks of the GEMM and each algorithm.") { rest };
+        command.SetAction(parse => BenchmarkSwitcher.FromAssembly(typeof(Commands).Assembly).Run(parse.GetValue(rest) ?? []));
+        return command;
+    }
+}

@@ -1,0 +1,180 @@
+using System.Numerics;
+using ConvSharp.Compute.Direct;
+using ConvSharp.Compute.Fft;
+using ConvSharp.Compute.Parallel;
+using ConvSharp.Compute.Reference;
+using ConvSharp.Compute.Winograd;
+using ConvSharp.Convolution;
+
+namespace ConvSharp.Compute;
+
+/// <summary>
+/// The one switch from a plan to an implementation, for each direction. It knows every
+/// algorithm; nothing else does. Buffers are contiguous: input (N, C, H, W), weight
+/// (OC, C/groups, KH, KW), bias (OC) or empty, output (N, OC, OH, OW).
+/// </summary>
+internal static unsafe class ConvEngine
+{
+    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, ConvPlanOptions options) =>
+        Forward(g, ConvPlanner.Plan(g, ConvDirection.Forward, CpuCaps.Current, options), input, weight, bias, output);
+
+    public static void Forward(in ConvGeometry g, in ConvPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        if (output.IsEmpty)
+        {
+            return;
+        }
+
+        if (plan.Algorithm == ConvAlgorithm.Reference)
+        {
+            ConvReference.Forward(g, input, weight, bias, output);
+            return;
+        }
+
+        fixed (float* x = input, w = weight, b = bias, y = output)
+        {
+            var biasOrNull = bias.IsEmpty ? null : b;
+            switch (plan.Algorithm)
+            {
+                case ConvAlgorithm.Direct:
+                    DirectConv.Forward(g, plan, x, w, biasOrNull, y);
+                    break;
+                case ConvAlgorithm.Winograd4x3:
+                    Winograd4x3.Forward(g, plan, x, w, biasOrNull, y);
+                    break;
+                case ConvAlgorithm.Fft:
+                    FftConv.Forward(g, plan, x, w, biasOrNull, y);
+                    break;
+                default:
+                    GemmConv.Forward(g, plan, x, w, biasOrNull, y);
+                    break;
+            }
+        }
+    }
+
+    public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, ConvPlanOptions options) =>
+        BackwardInput(g, ConvPlanner.Plan(g, ConvDirection.BackwardInput, CpuCaps.Current, options), gradOutput, weight, gradInput);
+
+    public static void BackwardInput(in ConvGeometry g, in ConvPlan plan, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
+    {
+        if (gradInput.IsEmpty)
+        {
+            return;
+        }
+
+        if (gradOutput.IsEmpty)
+        {
+            gradInput.Clear();
+            return;
+        }
+
+        switch (plan.Algorithm)
+        {
+            case ConvAlgorithm.Reference:
+                ConvReference.BackwardInput(g, gradOutput, weight, gradInput);
+                return;
+            case ConvAlgorithm.Im2colGemm:
+                fixed (float* dy = gradOutput, w = weight, dx = gradInput)
+                {
+                    GemmConv.BackwardInput(g, plan, dy, w, dx);
+                }
+
+                return;
+        }
+
+        // Stride 1: the forward pass of the transposed problem (the planner checked it exists).
+        ConvPlanner.TryTransposed(g, out var transposed, out _);
+        using var flipped = Workspace.Rent(weight.Length);
+        FlipAndTranspose(g, weight, flipped.Span);
+        Forward(transposed, plan, gradOutput, flipped.Span[..weight.Length], default, gradInput);
+    }
+
+    public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight, ConvPlanOptions options) =>
+        BackwardWeight(g, ConvPlanner.Plan(g, ConvDirection.BackwardWeight, CpuCaps.Current, options), gradOutput, input, gradWeight);
+
+    public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight)
+    {
+        if (gradOutput.IsEmpty || input.IsEmpty)
+        {
+            gradWeight.Clear();
+            return;
+        }
+
+        if (plan.Algorithm == ConvAlgorithm.Reference)
+        {
+            ConvReference.BackwardWeight(g, gradOutput, input, gradWeight);
+            return;
+        }
+
+        fixed (float* dy = gradOutput, x = input, dw = gradWeight)
+        {
+            if (plan.Algorithm == ConvAlgorithm.Direct)
+            {
+                DirectConv.BackwardWeight(g, plan, dy, x, dw);
+            }
+            else
+            {
+                // Im2colGemm and ImplicitGemm share the path that gathers the transposed columns.
+                GemmConv.BackwardWeight(g, plan, dy, x, dw);
+            }
+        }
+    }
+
+    /// <summary>dB[oc] = Σ over n, oh, ow of dY: images and planes added in order.</summary>
+    public static void BackwardBias(in ConvGeometry g, ReadOnlySpan<float> gradOutput, Span<float> gradBias)
+    {
+        var plane = g.OH * g.OW;
+        for (var oc = 0; oc < g.OC; oc++)
+        {
+            var sum = 0f;
+            for (var n = 0; n < g.N; n++)
+            {
+                sum += Sum(gradOutput.Slice(((n * g.OC) + oc) * plane, plane));
+            }
+
+            gradBias[oc] = sum;
+        }
+    }
+
+    /// <summary>W′[c, o, kh, kw] = W[o, c, KH − 1 − kh, KW − 1 − kw] within each group: the weight of the transposed problem.</summary>
+    private static void FlipAndTranspose(in ConvGeometry g, ReadOnlySpan<float> weight, Span<float> flipped)
+    {
+        var (m, c, taps) = (g.GroupOutChannels, g.GroupChannels, g.KH * g.KW);
+        for (var group = 0; group < g.Groups; group++)
+        {
+            for (var o = 0; o < m; o++)
+            {
+                for (var ci = 0; ci < c; ci++)
+                {
+                    var source = weight.Slice(((((group * m) + o) * c) + ci) * taps, taps);
+                    var destination = flipped.Slice(((((group * c) + ci) * m) + o) * taps, taps);
+                    for (var t = 0; t < taps; t++)
+                    {
+                        destination[t] = source[taps - 1 - t];
+                    }
+                }
+            }
+        }
+    }
+
+    private static float Sum(ReadOnlySpan<float> values)
+    {
+        var i = 0;
+        var total = Vector<float>.Zero;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
+            {
+                total += new Vector<float>(values[i..]);
+            }
+        }
+
+        var sum = Vector.Sum(total);
+        for (; i < values.Length; i++)
+        {
+            sum += values[i];
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,166 @@
+using ConvSharp.Convolution;
+
+namespace ConvSharp.Compute;
+
+/// <summary>
+/// Chooses the algorithm for one convolution, per direction. A pure function of the shape, the
+/// CPU and the options, so a table of shapes can test it. The rules come in order, each with its
+/// reason, ending in the general case; the thresholds were set from bench/ on the machine named
+/// in the README (PyTorch's <c>_select_conv_backend</c> and MLAS's <c>MlasConvPrepare</c> have
+/// the same shape).
+/// </summary>
+internal static class ConvPlanner
+{
+    public static ConvPlan Plan(in ConvGeometry g, ConvDirection direction, CpuCaps caps, ConvPlanOptions options)
+    {
+        var forced = direction switch
+        {
+            ConvDirection.Forward => options.Algorithm,
+            ConvDirection.BackwardInput => options.BackwardInputAlgorithm,
+            _ => options.BackwardWeightAlgorithm,
+        };
+        if (forced != ConvAlgorithm.Auto)
+        {
+            if (!CanRun(forced, g, direction, out var reason))
+            {
+                throw new ArgumentException(
+                    $"{forced} was forced but cannot compute the {Describe(direction)} of a convolution of input [{g.N}, {g.C}, {g.H}, {g.W}] " +
+                    $"with weight [{g.OC}, {g.GroupChannels}, {g.KH}, {g.KW}], stride ({g.StrideH}, {g.StrideW}), dilation ({g.DilationH}, {g.DilationW}), " +
+                    $"padding (top {g.PadTop}, bottom {g.PadBottom}, left {g.PadLeft}, right {g.PadRight}), groups {g.Groups}: {reason}.");
+            }
+
+            return new ConvPlan(forced, caps.Kernel, options.Threads);
+        }
+
+        return new ConvPlan(Choose(g, direction), caps.Kernel, options.Threads);
+    }
+
+    /// <summary>Whether <paramref name="algorithm"/> implements this direction for this shape, and if not, why.</summary>
+    public static bool CanRun(ConvAlgorithm algorithm, in ConvGeometry g, ConvDirection direction, out string reason)
+    {
+        reason = string.Empty;
+        if (algorithm is ConvAlgorithm.Reference or ConvAlgorithm.Auto)
+        {
+            return true;
+        }
+
+        if (direction == ConvDirection.BackwardInput)
+        {
+            // The col2im GEMM handles every shape; the others compute the input gradient as the
+            // forward pass of the transposed problem, which exists for stride 1 only.
+            if (algorithm == ConvAlgorithm.Im2colGemm)
+            {
+                return true;
+            }
+
+            if (!TryTransposed(g, out var transposed, out reason))
+            {
+                return false;
+            }
+
+            return CanRun(algorithm, transposed, ConvDirection.Forward, out reason);
+        }
+
+        if (direction == ConvDirection.BackwardWeight && algorithm is ConvAlgorithm.Winograd4x3 or ConvAlgorithm.Fft)
+        {
+            reason = $"{algorithm} computes outputs and input gradients, not weight gradients";
+            return false;
+        }
+
+        switch (algorithm)
+        {
+            case ConvAlgorithm.Direct when g.GroupChannels != 1:
+                reason = "Direct needs every output channel to read one input channel (single-channel or depthwise), but C/groups is " + g.GroupChannels;
+                return false;
+            case ConvAlgorithm.GemmDirect1x1 when !Is1x1(g):
+                reason = "GemmDirect1x1 needs a 1×1 kernel with stride 1 and no padding";
+                return false;
+            case ConvAlgorithm.Winograd4x3 when g.KH != 3 || g.KW != 3 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1:
+                reason = "Winograd4x3 needs a 3×3 kernel with stride 1 and dilation 1";
+                return false;
+            case ConvAlgorithm.Fft when g.GroupChannels != 1 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1:
+                reason = "Fft needs single-channel (or depthwise) filters with stride 1 and dilation 1";
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// The input gradient of a stride-1 convolution is a convolution of the output gradient with
+    /// the flipped, channel-transposed weight, padded by dilation·(k − 1) − padding per side.
+    /// </summary>
+    public static bool TryTransposed(in ConvGeometry g, out ConvGeometry transposed, out string reason)
+    {
+        var (top, bottom) = ((g.DilationH * (g.KH - 1)) - g.PadTop, (g.DilationH * (g.KH - 1)) - g.PadBottom);
+        var (left, right) = ((g.DilationW * (g.KW - 1)) - g.PadLeft, (g.DilationW * (g.KW - 1)) - g.PadRight);
+        transposed = new ConvGeometry(
+            g.N, g.OC, g.OH, g.OW, g.C, g.KH, g.KW, 1, 1, g.DilationH, g.DilationW, top, bottom, left, right, g.Groups)
+        { OH = g.H, OW = g.W };
+        if (g.StrideH != 1 || g.StrideW != 1)
+        {
+            reason = "the input gradient of a strided convolution is not a convolution; only Im2colGemm (col2im) and Reference compute it";
+            return false;
+        }
+
+        if (top < 0 || bottom < 0 || left < 0 || right < 0)
+        {
+            reason = "the padding is larger than dilation·(kernel − 1), so the input gradient would need negative padding; use Im2colGemm";
+            return false;
+        }
+
+        reason = string.Empty;
+        return true;
+    }
+
+    private static ConvAlgorithm Choose(in ConvGeometry g, ConvDirection direction)
+    {
+        switch (direction)
+        {
+            case ConvDirection.BackwardInput:
+                // Stride 1: the transposed problem is a forward convolution, and gets the forward rules (Winograd included).
+                return TryTransposed(g, out var transposed, out _) ? Choose(transposed, ConvDirection.Forward) : ConvAlgorithm.Im2colGemm;
+            case ConvDirection.BackwardWeight:
+                return g.GroupChannels == 1 ? ConvAlgorithm.Direct
+                    : Is1x1(g) ? ConvAlgorithm.GemmDirect1x1
+                    : ConvAlgorithm.ImplicitGemm;
+        }
+
+        // Each output channel reads one input channel: no reduction over channels for a GEMM to
+        // exploit; sliding SIMD loops win, and FFT only for large kernels on large images.
+        if (g.GroupChannels == 1)
+        {
+            return UseFft(g) ? ConvAlgorithm.Fft : ConvAlgorithm.Direct;
+        }
+
+        // 1×1, stride 1, no padding: the image already is the column matrix (PyTorch and MLAS skip im2col too).
+        if (Is1x1(g))
+        {
+            return ConvAlgorithm.GemmDirect1x1;
+        }
+
+        // 3×3, stride 1: Winograd F(4×4, 3×3) does 4 multiplies per output where the GEMM does 9,
+        // once there are enough channels for its transforms to be paid back.
+        if (CanRun(ConvAlgorithm.Winograd4x3, g, ConvDirection.Forward, out _) && g.GroupChannels >= 16 && g.GroupOutChannels >= 16)
+        {
+            return ConvAlgorithm.Winograd4x3;
+        }
+
+        // The general case: the GEMM gathering its panels from the image, no column matrix.
+        return ConvAlgorithm.ImplicitGemm;
+    }
+
+    private static bool UseFft(in ConvGeometry g) =>
+        g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1 &&
+        g.KH * g.KW >= 31 * 31 && (long)g.OH * g.OW >= 128 * 128;
+
+    private static bool Is1x1(in ConvGeometry g) =>
+        g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop + g.PadBottom + g.PadLeft + g.PadRight == 0;
+
+    private static string Describe(ConvDirection direction) => direction switch
+    {
+        ConvDirection.Forward => "forward pass",
+        ConvDirection.BackwardInput => "input gradient",
+        _ => "weight gradient",
+    };
+}

@@ -1,0 +1,34 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ConvSharp.Compute.Gemm;
+
+namespace ConvSharp.Compute;
+
+/// <summary>
+/// What this process may use: the widest SIMD the runtime accelerates and the core count.
+/// Read once. <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableHWIntrinsic=0</c> change what
+/// the runtime reports, so the fallbacks can be exercised on any machine;
+/// <c>CONVSHARP_GEMM_KERNEL=scalar|avx2|avx512</c> forces one.
+/// </summary>
+internal sealed record CpuCaps(GemmKernel Kernel, bool Vector256Fma, bool Vector512Fma, int Threads)
+{
+    public static CpuCaps Current { get; } = Detect();
+
+    private static CpuCaps Detect()
+    {
+        // Vector512.IsHardwareAccelerated can be false where the instructions exist (the runtime
+        // may decline them on some CPUs); both must hold, as STYLE.md notes.
+        var has512 = Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+        var has256 = Vector256.IsHardwareAccelerated && Fma.IsSupported;
+        var kernel = has512 ? GemmKernel.Avx512 : has256 ? GemmKernel.Avx2 : GemmKernel.Scalar;
+        var forced = Environment.GetEnvironmentVariable("CONVSHARP_GEMM_KERNEL");
+        if (!string.IsNullOrEmpty(forced))
+        {
+            kernel = Enum.TryParse<GemmKernel>(forced, ignoreCase: true, out var k)
+                ? k
+                : throw new InvalidOperationException($"CONVSHARP_GEMM_KERNEL={forced} is not one of scalar, avx2, avx512");
+        }
+
+        return new CpuCaps(kernel, has256, has512, Environment.ProcessorCount);
+    }
+}

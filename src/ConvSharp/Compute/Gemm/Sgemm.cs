@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using ConvSharp.Compute.Parallel;
+
+namespace ConvSharp.Compute.Gemm;
+
+/// <summary>
+/// Single-precision GEMM, C (=|+=) A·B, in BLIS's loop nest (BLISlab's <c>my_dgemm.c</c>):
+/// A is packed once into MR-row panels (the MC loop then walks contiguous blocks of it); for
+/// each NC-wide block of C's columns and each KC-deep slice of K, B is packed into NR-column
+/// panels; then the micro-kernel sweeps the tile grid. The first K slice overwrites C (unless asked to accumulate), later ones add.
+/// </summary>
+/// <remarks>
+/// Mapping: C is M×N, row-major with row stride ldc; A(i, k) and B(k, j) are read through
+/// strides, so transposes cost nothing. Threads split C's columns into NR-aligned ranges; every
+/// element is summed by one thread in the same order whatever the thread count, so results are
+/// bitwise the same with 1 thread or many (MLAS's rule: partition outputs, never K).
+/// Measured on this machine (2 cores, AVX2, see bench/): figures in the README.
+/// </remarks>
+internal static unsafe class Sgemm
+{
+    /// <summary>Floats needed to hold A packed for <paramref name="blocking"/>.</summary>
+    public static int PackedASize(in GemmBlocking blocking, int m, int k) => blocking.PaddedRows(m) * k;
+
+    /// <summary>
+    /// Packs A (M×K, A(i, k) = a[i·rowStride + k·columnStride]) into K slices of KC; slice p
+    /// holds MR-row panels, each kc columns of MR values (rows past M zero).
+    /// </summary>
+    public static void PackA(in GemmBlocking blocking, float* a, nint rowStride, nint columnStride, int m, int k, float* packed)
+    {
+        var mr = blocking.MR;
+        var paddedRows = blocking.PaddedRows(m);
+        var depth = blocking.DepthFor(k);
+        for (var pc = 0; pc < k; pc += depth)
+        {
+            var kc = Math.Min(depth, k - pc);
+            var slice = packed + ((nint)pc * paddedRows);
+            for (var ir = 0; ir < paddedRows; ir += mr)
+            {
+                var panel = slice + ((nint)ir * kc);
+                for (var kk = 0; kk < kc; kk++)
+                {
+                    for (var r = 0; r < mr; r++)
+                    {
+                        var i = ir + r;
+                        panel[(kk * mr) + r] = i < m ? a[(i * rowStride) + ((pc + kk) * columnStride)] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Columns [j0, j1) of C (=|+=) packed A · B, on the calling thread.</summary>
+    /// <param name="blocking">the kernel and its blocking; A must have been packed with it</param>
+    /// <param name="m">rows of C</param>
+    /// <param name="k">the inner dimension</param>
+    /// <param name="packedA">A from <see cref="PackA"/></param>
+    /// <param name="b">the source of B</param>
+    /// <param name="j0">first column of C to compute</param>
+    /// <param name="j1">one past the last column</param>
+    /// <param name="c">C, row-major</param>
+    /// <param name="ldc">row stride of C</param>
+    /// <param name="accumulate">add to C instead of overwriting it</param>
+    /// <param name="packedB">scratch of <see cref="GemmBlocking.PackedBFloats"/> floats</param>
+    public static void Compute<TSource>(
+        in GemmBlocking blocking, int m, int k, float* packedA, ref TSource b, int j0, int j1,
+        float* c, nint ldc, bool accumulate, float* packedB)
+        where TSource : struct, IPanelSource
+    {
+        switch (blocking.Kernel)
+        {
+            case GemmKernel.Avx512:
+                Compute<MicroKernelAvx512x8x32, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
+                break;
+            case GemmKernel.Avx2:
+                Compute<MicroKernelAvx2x6x16, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
+                break;
+            default:
+                Compute<MicroKernelScalar, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
+                break;
+        }
+    }
+
+    /// <summary>C (=|+=) A·B for strided A and B, packing A itself and splitting C's columns over threads.</summary>
+    public static void Multiply(
+        GemmKernel kernel, int m, int n, int k,
+        float* a, nint aRowStride, nint aColumnStride,
+        float* b, nint bRowStride, nint bColumnStride,
+        float* c, nint ldc, bool accumulate, int threads)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    new Span<float>(c + (i * ldc), n).Clear();
+                }
+            }
+
+            return;
+        }
+
+        var blocking = GemmBlocking.For(kernel);
+        using var packedA = Workspace.Rent(PackedASize(blocking, m, k));
+        PackA(blocking, a, aRowStride, aColumnStride, m, k, packedA.Pointer);
+        var chunks = WorkPartition.Columns(n, blocking.NR, (long)m * n * k, threads);
+        var packedAPointer = packedA.Pointer;
+        ParallelRunner.For(chunks.Count, threads, chunk =>
+        {
+            var (j0, j1) = chunks[chunk];
+            using var packedB = Workspace.Rent(blocking.PackedBFloats(j1 - j0));
+            var source = new StridedSource(b, bRowStride, bColumnStride);
+            Compute(blocking, m, k, packedAPointer, ref source, j0, j1, c, ldc, accumulate, packedB.Pointer);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void Compute<TKernel, TSource>(
+        in GemmBlocking blocking, int m, int k, float* packedA, ref TSource b, int j0, int j1,
+        float* c, nint ldc, bool accumulate, float* packedB)
+        where TKernel : struct, IMicroKernel
+        where TSource : struct, IPanelSource
+    {
+        var mr = TKernel.MR;
+        var nr = TKernel.NR;
+        var paddedRows = blocking.PaddedRows(m);
+        var depth = blocking.DepthFor(k);
+        var edge = stackalloc float[TKernel.MR * TKernel.NR];
+        for (var jc = j0; jc < j1; jc += blocking.NC)
+        {
+            // Loop 5: over C's columns by NC.
+            var nc = Math.Min(blocking.NC, j1 - jc);
+            for (var pc = 0; pc < k; pc += depth)
+            {
+                // Loop 4: over K by KC (evened out: see DepthFor); pack the KC×NC block of B.
+                var kc = Math.Min(depth, k - pc);
+                b.Pack(pc, kc, jc, nc, nr, packedB);
+                var add = accumulate || pc > 0;
+                var slice = packedA + ((nint)pc * paddedRows);
+                for (var ic = 0; ic < m; ic += blocking.MC)
+                {
+                    // Loop 3: over C's rows by MC; this block of packed A stays in L2.
+                    var rowsEnd = Math.Min(ic + blocking.MC, m);
+                    for (var jr = 0; jr < nc; jr += nr)
+                    {
+                        // Loop 2: over the block's columns by NR; this B panel stays in L1.
+                        var width = Math.Min(nr, nc - jr);
+                        var bPanel = packedB + ((nint)jr * kc);
+                        for (var ir = ic; ir < rowsEnd; ir += mr)
+                        {
+                            // Loop 1: over the block's rows by MR: one micro-kernel call per tile.
+                            var height = Math.Min(mr, m - ir);
+                            var aPanel = slice + ((nint)ir * kc);
+                            var tile = c + (ir * ldc) + jc + jr;
+                            if (height == mr && width == nr)
+                            {
+                                TKernel.Run(kc, aPanel, bPanel, tile, ldc, add);
+                            }
+                            else
+                            {
+                                // A partial tile: compute it whole into a scratch tile, copy the valid part.
+                                TKernel.Run(kc, aPanel, bPanel, edge, nr, accumulate: false);
+                                for (var i = 0; i < height; i++)
+                                {
+                                    for (var j = 0; j < width; j++)
+                                    {
+                                        tile[(i * ldc) + j] = add ? tile[(i * ldc) + j] + edge[(i * nr) + j] : edge[(i * nr) + j];
+                                    }
+                                }
+                            }
+                        } // loop 1
+                    } // loop 2
+                } // loop 3
+            } // loop 4
+        } // loop 5
+    }
+}

@@ -1,0 +1,224 @@
+using ConvSharp.Compute.Gemm;
+using ConvSharp.Compute.Im2col;
+using ConvSharp.Compute.Parallel;
+using ConvSharp.Convolution;
+
+namespace ConvSharp.Compute;
+
+/// <summary>
+/// Convolution as matrix products (PyTorch's ConvolutionMM2d, MLAS's im2col path). Per image n
+/// and group g, with m = OC/groups, k = (C/groups)·KH·KW and n' = OH·OW (PyTorch's mapping):
+/// <list type="bullet">
+/// <item>forward: Y (m × n') = W (m × k) · Col (k × n'), Col the column matrix of the image;</item>
+/// <item>weight gradient: dW (m × k) = Σₙ dY (m × n') · Colᵀ (n' × k);</item>
+/// <item>input gradient: dCol (k × n') = Wᵀ (k × m) · dY (m × n'), then col2im adds dCol into dX.</item>
+/// </list>
+/// Col is gathered straight into the GEMM's packed panels (<see cref="ConvAlgorithm.ImplicitGemm"/>),
+/// materialised a bounded tile at a time (<see cref="ConvAlgorithm.Im2colGemm"/>), or is the
+/// image itself for 1×1 kernels with stride 1 and no padding (<see cref="ConvAlgorithm.GemmDirect1x1"/>).
+/// Work is split over images, groups and ranges of output pixels (never over k), so every output
+/// element is summed in one order whatever the thread count.
+/// </summary>
+internal static unsafe class GemmConv
+{
+    /// <summary>The most floats one materialised column tile may hold (4 MB).</summary>
+    private const int TileFloats = 1 << 20;
+
+    /// <summary>The most pixels one weight-gradient GEMM reduces over before accumulating (bounds packed A).</summary>
+    private const int PixelSlice = 1 << 14;
+
+    public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
+    {
+        var blocking = GemmBlocking.For(plan.Kernel);
+        var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
+        var packedSize = Sgemm.PackedASize(blocking, m, k);
+        using var packedWeights = Workspace.Rent((long)packedSize * g.Groups);
+        var packed = packedWeights.Pointer;
+        for (var group = 0; group < g.Groups; group++)
+        {
+            Sgemm.PackA(blocking, weight + ((nint)group * m * k), k, 1, m, k, packed + ((nint)group * packedSize));
+        }
+
+        var chunk = PixelChunk(pixels, k, blocking.NR, g.N * g.Groups, plan.Threads);
+        var chunks = (pixels + chunk - 1) / chunk;
+        var geometry = g;
+        var algorithm = plan.Algorithm;
+        ParallelRunner.For(g.N * g.Groups * chunks, plan.Threads, task =>
+        {
+            var (image, group, p0) = (task / chunks / geometry.Groups, task / chunks % geometry.Groups, task % chunks * chunk);
+            var p1 = Math.Min(p0 + chunk, pixels);
+            var source = input + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
+            var c = output + ((((nint)image * geometry.OC) + (group * m)) * pixels);
+            var a = packed + ((nint)group * packedSize);
+            using var packedB = Workspace.Rent(blocking.PackedBFloats(p1 - p0));
+            switch (algorithm)
+            {
+                case ConvAlgorithm.GemmDirect1x1:
+                    var direct = new StridedSource(source, geometry.H * geometry.W, 1);
+                    Sgemm.Compute(blocking, m, k, a, ref direct, p0, p1, c, pixels, false, packedB.Pointer);
+                    break;
+                case ConvAlgorithm.ImplicitGemm:
+                    var implicitColumns = new ImplicitColumnsSource(geometry, source);
+                    Sgemm.Compute(blocking, m, k, a, ref implicitColumns, p0, p1, c, pixels, false, packedB.Pointer);
+                    break;
+                default:
+                    var width = p1 - p0;
+                    using (var tile = Workspace.Rent((long)k * width))
+                    {
+                        for (var row = 0; row < k; row++)
+                        {
+                            Im2colGather.Row(geometry, source, row, p0, width, tile.Pointer + ((nint)row * width));
+                        }
+
+                        var columns = new StridedSource(tile.Pointer - p0, width, 1);
+                        Sgemm.Compute(blocking, m, k, a, ref columns, p0, p1, c, pixels, false, packedB.Pointer);
+                    }
+
+                    break;
+            }
+
+            if (bias != null)
+            {
+                AddBias(c, pixels, bias + ((nint)group * m), m, p0, p1);
+            }
+        });
+    }
+
+    /// <summary>dW = Σₙ dY·Colᵀ. Images are summed in chunks fixed by N alone, each into its own buffer, then the chunks in order.</summary>
+    public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
+    {
+        var blocking = GemmBlocking.For(plan.Kernel);
+        var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
+        var weightFloats = (long)g.OC * k;
+        var imageChunks = (int)Math.Clamp(Workspace.MaxFloats / 2 / Math.Max(weightFloats, 1), 1, Math.Min(g.N, 8));
+        using var partials = Workspace.Rent(imageChunks > 1 ? imageChunks * weightFloats : 1);
+        var columnRanges = WorkPartition.Columns(k, blocking.NR, (long)m * k * pixels * g.N / imageChunks, Math.Max(1, plan.Threads / (imageChunks * g.Groups)) + 1);
+        var geometry = g;
+        var algorithm = plan.Algorithm;
+        var partialPointer = partials.Pointer;
+        ParallelRunner.For(imageChunks * g.Groups * columnRanges.Count, plan.Threads, task =>
+        {
+            var range = columnRanges[task % columnRanges.Count];
+            var group = task / columnRanges.Count % geometry.Groups;
+            var chunk = task / columnRanges.Count / geometry.Groups;
+            var target = imageChunks > 1 ? partialPointer + (chunk * weightFloats) : gradWeight;
+            var c = target + ((nint)group * m * k);
+            var first = true;
+            for (var image = geometry.N * chunk / imageChunks; image < geometry.N * (chunk + 1) / imageChunks; image++)
+            {
+                var dy = gradOutput + ((((nint)image * geometry.OC) + (group * m)) * pixels);
+                var x = input + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
+                for (var s0 = 0; s0 < pixels; s0 += PixelSlice)
+                {
+                    var slice = Math.Min(PixelSlice, pixels - s0);
+                    using var packedA = Workspace.Rent(Sgemm.PackedASize(blocking, m, slice));
+                    using var packedB = Workspace.Rent(blocking.PackedBFloats(range.End - range.Start));
+                    Sgemm.PackA(blocking, dy + s0, pixels, 1, m, slice, packedA.Pointer);
+                    var sliceGeometry = geometry;
+                    if (algorithm == ConvAlgorithm.GemmDirect1x1)
+                    {
+                        var direct = new StridedSource(x + s0, 1, geometry.H * geometry.W);
+                        Sgemm.Compute(blocking, m, slice, packedA.Pointer, ref direct, range.Start, range.End, c, k, !first, packedB.Pointer);
+                    }
+                    else
+                    {
+                        var columns = new OffsetTransposedColumns(new ImplicitTransposedColumnsSource(sliceGeometry, x), s0);
+                        Sgemm.Compute(blocking, m, slice, packedA.Pointer, ref columns, range.Start, range.End, c, k, !first, packedB.Pointer);
+                    }
+
+                    first = false;
+                }
+            }
+
+            if (first)
+            {
+                // An empty chunk (no images) contributes zeros.
+                for (var i = 0; i < m; i++)
+                {
+                    new Span<float>(c + ((nint)i * k) + range.Start, range.End - range.Start).Clear();
+                }
+            }
+        });
+
+        if (imageChunks > 1)
+        {
+            var sum = new Span<float>(gradWeight, (int)weightFloats);
+            new ReadOnlySpan<float>(partialPointer, (int)weightFloats).CopyTo(sum);
+            for (var chunk = 1; chunk < imageChunks; chunk++)
+            {
+                VectorMath.AddInPlace(sum, new ReadOnlySpan<float>(partialPointer + (chunk * weightFloats), (int)weightFloats));
+            }
+        }
+    }
+
+    /// <summary>dX = col2im(Wᵀ·dY), a bounded tile of dCol at a time; images and groups in parallel, each tile scattered in order.</summary>
+    public static void BackwardInput(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* weight, float* gradInput)
+    {
+        var blocking = GemmBlocking.For(plan.Kernel);
+        var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
+        var packedSize = Sgemm.PackedASize(blocking, k, m);
+        using var packedWeights = Workspace.Rent((long)packedSize * g.Groups);
+        var packed = packedWeights.Pointer;
+        for (var group = 0; group < g.Groups; group++)
+        {
+            // A = Wᵀ: A(i, j) = W[j, i], i over k, j over m.
+            Sgemm.PackA(blocking, weight + ((nint)group * m * k), 1, k, k, m, packed + ((nint)group * packedSize));
+        }
+
+        new Span<float>(gradInput, g.N * g.C * g.H * g.W).Clear();
+        var chunk = Math.Max(blocking.NR, Math.Min(pixels, TileFloats / Math.Max(k, 1) / blocking.NR * blocking.NR));
+        var tasks = g.N * g.Groups;
+        var innerThreads = Math.Max(1, plan.Threads / tasks);
+        var geometry = g;
+        ParallelRunner.For(tasks, plan.Threads, task =>
+        {
+            var (image, group) = (task / geometry.Groups, task % geometry.Groups);
+            var dy = gradOutput + ((((nint)image * geometry.OC) + (group * m)) * pixels);
+            var dx = gradInput + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
+            var a = packed + ((nint)group * packedSize);
+            using var tile = Workspace.Rent((long)k * Math.Min(chunk, pixels));
+            for (var p0 = 0; p0 < pixels; p0 += chunk)
+            {
+                var p1 = Math.Min(p0 + chunk, pixels);
+                var width = p1 - p0;
+                var tilePointer = tile.Pointer;
+                var ranges = WorkPartition.Columns(width, blocking.NR, (long)k * m * width, innerThreads);
+                ParallelRunner.For(ranges.Count, innerThreads, r =>
+                {
+                    using var packedB = Workspace.Rent(blocking.PackedBFloats(ranges[r].End - ranges[r].Start));
+                    var source = new StridedSource(dy + p0, pixels, 1);
+                    Sgemm.Compute(blocking, k, m, a, ref source, ranges[r].Start, ranges[r].End, tilePointer, width, false, packedB.Pointer);
+                });
+                for (var row = 0; row < k; row++)
+                {
+                    Col2imScatter.Row(geometry, dx, row, p0, width, tilePointer + ((nint)row * width));
+                }
+            }
+        });
+    }
+
+    /// <summary>Output pixels per work item: NR-aligned, enough items for the threads, and a column tile within its bound.</summary>
+    private static int PixelChunk(int pixels, int k, int nr, int outerItems, int threads)
+    {
+        var wanted = Math.Max(1, ((2 * threads) + outerItems - 1) / outerItems);
+        var chunk = (pixels + wanted - 1) / wanted;
+        chunk = Math.Max(chunk, Math.Min(pixels, 4 * nr));
+        chunk = Math.Min(chunk, Math.Max(nr, TileFloats / Math.Max(k, 1)));
+        return Math.Max(1, (chunk + nr - 1) / nr * nr);
+    }
+
+    private static void AddBias(float* c, int ldc, float* bias, int rows, int p0, int p1)
+    {
+        for (var i = 0; i < rows; i++)
+        {
+            VectorMath.AddInPlace(new Span<float>(c + ((nint)i * ldc) + p0, p1 - p0), bias[i]);
+        }
+    }
+
+    /// <summary>The transposed column matrix seen from pixel <c>offset</c> on: GEMM row p is pixel offset + p.</summary>
+    private readonly struct OffsetTransposedColumns(ImplicitTransposedColumnsSource inner, int offset) : IPanelSource
+    {
+        public void Pack(int k0, int kc, int j0, int nc, int nr, float* destination) =>
+            inner.Pack(k0 + offset, kc, j0, nc, nr, destination);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+
+namespace ConvSharp.Compute.Parallel;
+
+/// <summary>
+/// Scratch memory for the engine: pinned float arrays (on the pinned object heap, so kernels
+/// can hold raw pointers) in power-of-two size classes, reused across calls. No single buffer
+/// may exceed <see cref="MaxFloats"/>: algorithms tile their work to stay under it, and asking
+/// for more is a bug that throws. Tests read the peak to prove the bound.
+/// </summary>
+internal static class Workspace
+{
+    /// <summary>32 MB: the most workspace any one buffer may take.</summary>
+    public const int MaxFloats = 8 << 20;
+
+    private const int MinimumClass = 10;
+    private const int KeptPerClass = 8;
+    private static readonly ConcurrentBag<float[]>[] Buckets =
+        [.. Enumerable.Range(0, 24).Select(_ => new ConcurrentBag<float[]>())];
+
+    private static long _rentedFloats;
+    private static long _peakFloats;
+
+    /// <summary>Floats rented and not yet returned, at the most, since <see cref="ResetPeak"/>.</summary>
+    public static long PeakFloats => Interlocked.Read(ref _peakFloats);
+
+    public static void ResetPeak() => Interlocked.Exchange(ref _peakFloats, Interlocked.Read(ref _rentedFloats));
+
+    /// <summary>A buffer of at least <paramref name="floats"/> floats; its contents are undefined.</summary>
+    public static WorkspaceBuffer Rent(long floats)
+    {
+        if (floats > MaxFloats)
+        {
+            throw new InvalidOperationException(
+                $"internal error: a workspace of {floats * 4 / (1 << 20)} MB was requested, over the {MaxFloats * 4 / (1 << 20)} MB bound; the algorithm must tile its work");
+        }
+
+        var sizeClass = Math.Max(MinimumClass, 64 - (int)long.LeadingZeroCount(Math.Max(floats, 1) - 1));
+        if (!Buckets[sizeClass].TryTake(out var array))
+        {
+            array = GC.AllocateUninitializedArray<float>(1 << sizeClass, pinned: true);
+        }
+
+        var rented = Interlocked.Add(ref _rentedFloats, array.Length);
+        long peak;
+        while (rented > (peak = Interlocked.Read(ref _peakFloats)) && Interlocked.CompareExchange(ref _peakFloats, rented, peak) != peak)
+        {
+        }
+
+        return new WorkspaceBuffer(array, sizeClass);
+    }
+
+    internal static void Return(float[] array, int sizeClass)
+    {
+        Interlocked.Add(ref _rentedFloats, -array.Length);
+        if (Buckets[sizeClass].Count < KeptPerClass)
+        {
+            Buckets[sizeClass].Add(array);
+        }
+    }
+}
+
+/// <summary>A rented, pinned scratch buffer; dispose to give it back.</summary>
+internal readonly unsafe struct WorkspaceBuffer : IDisposable
+{
+    private readonly float[] _array;
+    private readonly int _sizeClass;
+
+    internal WorkspaceBuffer(float[] array, int sizeClass)
+    {
+        _array = array;
+        _sizeClass = sizeClass;
+    }
+
+    /// <summary>The first float; the array is pinned for its whole life.</summary>
+    public float* Pointer => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_array));
+
+    public Span<float> Span => _array;
+
+    public void Dispose() => Workspace.Return(_array, _sizeClass);
+}

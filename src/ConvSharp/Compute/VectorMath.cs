@@ -1,0 +1,55 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace ConvSharp.Compute;
+
+/// <summary>
+/// The few element-wise loops the engine needs (TensorPrimitives lives in a package, and the
+/// core library takes none): <see cref="Vector{T}"/> bodies with scalar tails.
+/// </summary>
+internal static class VectorMath
+{
+    /// <summary>destination[i] += source[i].</summary>
+    public static void AddInPlace(Span<float> destination, ReadOnlySpan<float> source)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var d = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            var s = MemoryMarshal.Cast<float, Vector<float>>(source[..destination.Length]);
+            for (var v = 0; v < d.Length; v++)
+            {
+                d[v] += s[v];
+            }
+
+            i = d.Length * Vector<float>.Count;
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] += source[i];
+        }
+    }
+
+    /// <summary>destination[i] += value.</summary>
+    public static void AddInPlace(Span<float> destination, float value)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var d = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            var add = new Vector<float>(value);
+            for (var v = 0; v < d.Length; v++)
+            {
+                d[v] += add;
+            }
+
+            i = d.Length * Vector<float>.Count;
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] += value;
+        }
+    }
+}
