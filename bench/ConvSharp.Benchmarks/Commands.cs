@@ -50,6 +50,15 @@ internal static class Commands
         return command;
     }
 
+    public static Command ProbeCommand()
+    {
+        var threads = ThreadsOption();
+        var name = new Argument<string>("case");
+        var command = new Command("probe", "Times every algorithm's forward pass on one suite case, engine only.") { threads, name };
+        command.SetAction(parse => Probe.Run(parse.GetValue(name)!, parse.GetValue(threads)));
+        return command;
+    }
+
     public static Command Micro()
     {
         var rest = new Argument<string[]>("args") { Description = "BenchmarkDotNet arguments, e.g. --filter *Gemm*", Arity = ArgumentArity.ZeroOrMore };

@@ -6,4 +6,5 @@ root.Subcommands.Add(Commands.Suite());
 root.Subcommands.Add(Commands.Gemm());
 root.Subcommands.Add(Commands.Peak());
 root.Subcommands.Add(Commands.Micro());
+root.Subcommands.Add(Commands.ProbeCommand());
 return root.Parse(args).Invoke();

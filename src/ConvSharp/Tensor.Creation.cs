@@ -63,13 +63,9 @@ public partial class Tensor
     public static Tensor Full(int[] shape, float value)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var data = new float[Shapes.NumElements(shape)];
-        if (value != 0f)
-        {
-            Array.Fill(data, value);
-        }
-
-        return new Tensor(data, (int[])shape.Clone());
+        var tensor = Uninitialized((int[])shape.Clone());
+        Array.Fill(tensor.Storage.Data, value);
+        return tensor;
     }
 
     /// <summary>A tensor of zeros with the shape of <paramref name="other"/>.</summary>

@@ -174,7 +174,12 @@ public partial class Tensor
     public Tensor Contiguous() => IsContiguous ? this : Clone();
 
     /// <summary>A contiguous copy with its own storage; gradients flow back to this tensor.</summary>
-    public Tensor Clone() => Record(new Tensor(ToArray(), (int[])Dims.Clone()), () => new CloneBackward0(), this);
+    public Tensor Clone()
+    {
+        var copy = Uninitialized((int[])Dims.Clone());
+        CopyTo(copy.Storage.Data);
+        return Record(copy, () => new CloneBackward0(), this);
+    }
 
     /// <summary>Elements <paramref name="start"/> to start + length − 1 along a dimension: <c>tensor.narrow</c>.</summary>
     public Tensor Narrow(int dim, int start, int length)

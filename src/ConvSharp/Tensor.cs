@@ -34,6 +34,10 @@ public partial class Tensor
         }
     }
 
+    /// <summary>A new contiguous tensor whose elements are undefined: the caller writes every one (through <see cref="Storage"/>).</summary>
+    internal static Tensor Uninitialized(int[] dims) =>
+        new(TensorStorage.Rent(Shapes.NumElements(dims)), dims, Shapes.ContiguousStrides(dims), 0);
+
     /// <summary>Wraps the storage of <paramref name="other"/> (used by <see cref="Nn.Parameter"/>).</summary>
     private protected Tensor(Tensor other)
         : this(other.Storage, (int[])other.Dims.Clone(), (int[])other.Strides.Clone(), other.Offset)
@@ -99,15 +103,21 @@ public partial class Tensor
     public float[] ToArray()
     {
         var result = new float[NumElements];
+        CopyTo(result);
+        return result;
+    }
+
+    /// <summary>Copies the elements in row-major order into <paramref name="destination"/> (NumElements long).</summary>
+    internal void CopyTo(float[] destination)
+    {
         if (IsContiguous)
         {
-            Storage.Data.AsSpan(Offset, NumElements).CopyTo(result);
-            return result;
+            Storage.Data.AsSpan(Offset, NumElements).CopyTo(destination);
+            return;
         }
 
-        var kernel = new CopyRowKernel(result, Storage.Data);
+        var kernel = new CopyRowKernel(destination, Storage.Data);
         StridedLoop.Run(Dims, Shapes.ContiguousStrides(Dims), 0, Strides, Offset, default, 0, ref kernel);
-        return result;
     }
 
     /// <summary>A copy of a 2-D tensor's elements as a rectangular array.</summary>

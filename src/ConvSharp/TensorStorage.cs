@@ -11,5 +11,8 @@ internal sealed class TensorStorage(float[] data)
 
     public int Version { get; private set; }
 
+    /// <summary>A storage of <paramref name="length"/> floats whose contents are undefined: the caller writes every element (no zeroing pass).</summary>
+    public static TensorStorage Rent(int length) => new(GC.AllocateUninitializedArray<float>(length));
+
     public void BumpVersion() => Version++;
 }

@@ -1,6 +1,106 @@
+using System.Text.Json;
+using ConvSharp.Benchmarks.Measure;
+using ConvSharp.Compute;
+using ConvSharp.Convolution;
+using Spectre.Console;
+using F = ConvSharp.Functional;
+
 namespace ConvSharp.Benchmarks.Suite;
 
+/// <summary>
+/// Times every case of the suite through the public API (F.Conv2d, Backward), as a user would
+/// call it: forward without autograd, then forward + backward (input, weight and bias
+/// gradients). Medians of 15 samples after warm-up; GFLOP/s counts backward as twice the forward.
+/// </summary>
 internal static class SuiteRunner
 {
-    public static int Run(FileInfo? suite, string? cases, int threads, FileInfo? json) => throw new NotImplementedException("coming");
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static int Run(FileInfo? suite, string? caseNames, int threads, FileInfo? json)
+    {
+        var all = SuiteCase.Load(suite);
+        var selected = caseNames is null ? all : [.. all.Where(c => caseNames.Split(',', StringSplitOptions.TrimEntries).Contains(c.Name))];
+        if (selected.Count == 0)
+        {
+            Console.Error.WriteLine($"no case matches '{caseNames}'; the suite has {string.Join(", ", all.Select(c => c.Name))}");
+            return 2;
+        }
+
+        ConvPlanOptions.Default = ConvPlanOptions.FromEnvironment with { MaxDegreeOfParallelism = threads };
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 160;
+        }
+
+        var peak = PeakFlops.Measure(threads, CpuCaps.Current.Kernel == Compute.Gemm.GemmKernel.Avx512);
+        var machine = $"{Environment.ProcessorCount} cores, {CpuCaps.Current.Kernel}, .NET {Environment.Version}, {threads} threads, measured peak {peak / 1e9:F0} GFLOP/s";
+        AnsiConsole.MarkupLine($"[bold]ConvSharp suite[/]: {Markup.Escape(machine)}");
+        var results = new List<Dictionary<string, object>>();
+        var table = new Table().AddColumns("case", "algorithms (fwd / dX / dW)", "fwd ms", "GFLOP/s", "% peak", "fwd+bwd ms", "GFLOP/s", "% peak");
+        foreach (var c in selected)
+        {
+            var result = Measure(c, peak);
+            results.Add(result);
+            table.AddRow(
+                c.Name, (string)result["algorithms"], Format((double)result["fwd_ms"]), $"{result["fwd_gflops"]:F1}", $"{result["fwd_peak_percent"]:F1}",
+                Format((double)result["fwdbwd_ms"]), $"{result["fwdbwd_gflops"]:F1}", $"{result["fwdbwd_peak_percent"]:F1}");
+            AnsiConsole.MarkupLine($"  {Markup.Escape(c.Name)}: forward {Format((double)result["fwd_ms"])} ms, forward + backward {Format((double)result["fwdbwd_ms"])} ms");
+        }
+
+        AnsiConsole.Write(table);
+        if (json is not null)
+        {
+            var document = new Dictionary<string, object>
+            {
+                ["library"] = "ConvSharp",
+                ["machine"] = machine,
+                ["threads"] = threads,
+                ["peak_gflops"] = peak / 1e9,
+                ["cases"] = results,
+            };
+            File.WriteAllText(json.FullName, JsonSerializer.Serialize(document, Indented));
+            Console.WriteLine($"wrote {json.FullName}");
+        }
+
+        return 0;
+    }
+
+    private static Dictionary<string, object> Measure(SuiteCase c, double peak)
+    {
+        ConvSharp.Random.ManualSeed(1);
+        var x = Tensor.Randn(c.N, c.C, c.H, c.W);
+        var w = Tensor.Randn(c.OC, c.C / c.Groups, c.KH, c.KW);
+        var b = Tensor.Randn(c.OC);
+        var forwardMs = Timing.Median(() => F.Conv2d(x, w, b, c.Stride, c.Padding, c.Dilation, c.Groups));
+
+        var (xg, wg, bg) = (x.Detach(), w.Detach(), b.Detach());
+        xg.RequiresGrad = wg.RequiresGrad = bg.RequiresGrad = true;
+        var upstream = Tensor.Randn(c.N, c.OC, c.OH, c.OW);
+        var backwardMs = Timing.Median(() =>
+        {
+            var y = F.Conv2d(xg, wg, bg, c.Stride, c.Padding, c.Dilation, c.Groups);
+            y.Backward(upstream);
+            xg.Grad = wg.Grad = bg.Grad = null;
+        });
+
+        var g = ConvGeometry.Create([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], [c.OC], c.Stride, c.Padding, c.Dilation, c.Groups);
+        var options = ConvPlanOptions.Current;
+        var algorithms = string.Join(" / ", new[] { ConvDirection.Forward, ConvDirection.BackwardInput, ConvDirection.BackwardWeight }
+            .Select(d => ConvPlanner.Plan(g, d, CpuCaps.Current, options).Algorithm));
+        var forwardGflops = c.ForwardFlops / (forwardMs * 1e6);
+        var backwardGflops = 3 * c.ForwardFlops / (backwardMs * 1e6);
+        return new Dictionary<string, object>
+        {
+            ["name"] = c.Name,
+            ["algorithms"] = algorithms,
+            ["fwd_ms"] = forwardMs,
+            ["fwdbwd_ms"] = backwardMs,
+            ["fwd_gflops"] = forwardGflops,
+            ["fwdbwd_gflops"] = backwardGflops,
+            ["fwd_peak_percent"] = 100 * forwardGflops * 1e9 / peak,
+            ["fwdbwd_peak_percent"] = 100 * backwardGflops * 1e9 / peak,
+        };
+    }
+
+    private static string Format(double ms) => ms < 0.01 ? $"{ms * 1000:F2} µs" : ms < 1 ? $"{ms:F3}" : $"{ms:F2}";
 }

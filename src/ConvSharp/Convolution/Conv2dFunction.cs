@@ -13,9 +13,8 @@ internal static class Conv2dFunction
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvGeometry g)
     {
         var options = ConvPlanOptions.Current;
-        var output = new float[g.N * g.OC * g.OH * g.OW];
-        ConvEngine.Forward(g, input.ContiguousSpan(), weight.ContiguousSpan(), bias is null ? default : bias.ContiguousSpan(), output, options);
-        var result = new Tensor(output, g.OutputShape);
+        var result = Tensor.Uninitialized(g.OutputShape);
+        ConvEngine.Forward(g, input.ContiguousSpan(), weight.ContiguousSpan(), bias is null ? default : bias.ContiguousSpan(), result.Storage.Data, options);
         return Tensor.Record(result, () => new ConvolutionBackward0(input, weight, bias, g, options), input, weight, bias);
     }
 }
@@ -33,16 +32,14 @@ internal sealed class ConvolutionBackward0(Tensor input, Tensor weight, Tensor? 
         Tensor? gradInput = null, gradWeight = null, gradBias = null;
         if (NeedsInputGrad(0))
         {
-            var buffer = new float[g.N * g.C * g.H * g.W];
-            ConvEngine.BackwardInput(g, go, _weight.Get(this).ContiguousSpan(), buffer, options);
-            gradInput = new Tensor(buffer, g.InputShape);
+            gradInput = Tensor.Uninitialized(g.InputShape);
+            ConvEngine.BackwardInput(g, go, _weight.Get(this).ContiguousSpan(), gradInput.Storage.Data, options);
         }
 
         if (NeedsInputGrad(1))
         {
-            var buffer = new float[weight.NumElements];
-            ConvEngine.BackwardWeight(g, go, _input.Get(this).ContiguousSpan(), buffer, options);
-            gradWeight = new Tensor(buffer, g.WeightShape);
+            gradWeight = Tensor.Uninitialized(g.WeightShape);
+            ConvEngine.BackwardWeight(g, go, _input.Get(this).ContiguousSpan(), gradWeight.Storage.Data, options);
         }
 
         if (bias is not null && NeedsInputGrad(2))

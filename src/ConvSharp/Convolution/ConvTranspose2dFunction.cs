@@ -19,14 +19,15 @@ internal static class ConvTranspose2dFunction
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvGeometry g)
     {
         var options = ConvPlanOptions.Current;
-        var output = new float[g.N * g.C * g.H * g.W];
+        var result = Tensor.Uninitialized(g.InputShape);
+        var output = result.Storage.Data;
         ConvEngine.BackwardInput(g, input.ContiguousSpan(), weight.ContiguousSpan(), output, options);
         if (bias is not null)
         {
             AddBias(output, bias.ContiguousSpan(), g.H * g.W);
         }
 
-        return Tensor.Record(new Tensor(output, g.InputShape), () => new ConvolutionBackward1(input, weight, bias, g, options), input, weight, bias);
+        return Tensor.Record(result, () => new ConvolutionBackward1(input, weight, bias, g, options), input, weight, bias);
     }
 
     private static void AddBias(Span<float> output, ReadOnlySpan<float> bias, int plane)
@@ -53,16 +54,14 @@ internal sealed class ConvolutionBackward1(Tensor input, Tensor weight, Tensor? 
         Tensor? gradInput = null, gradWeight = null, gradBias = null;
         if (NeedsInputGrad(0))
         {
-            var buffer = new float[g.N * g.OC * g.OH * g.OW];
-            ConvEngine.Forward(g, go, _weight.Get(this).ContiguousSpan(), default, buffer, options);
-            gradInput = new Tensor(buffer, g.OutputShape);
+            gradInput = Tensor.Uninitialized(g.OutputShape);
+            ConvEngine.Forward(g, go, _weight.Get(this).ContiguousSpan(), default, gradInput.Storage.Data, options);
         }
 
         if (NeedsInputGrad(1))
         {
-            var buffer = new float[weight.NumElements];
-            ConvEngine.BackwardWeight(g, _input.Get(this).ContiguousSpan(), go, buffer, options);
-            gradWeight = new Tensor(buffer, g.WeightShape);
+            gradWeight = Tensor.Uninitialized(g.WeightShape);
+            ConvEngine.BackwardWeight(g, _input.Get(this).ContiguousSpan(), go, gradWeight.Storage.Data, options);
         }
 
         if (bias is not null && NeedsInputGrad(2))

@@ -23,10 +23,10 @@ internal static class Pad
         var (h, w) = (x.Dims[^2], x.Dims[^1]);
         var rows = SourceIndices(h, top, bottom, mode, x.Dims, x.Rank - 2);
         var cols = SourceIndices(w, left, right, mode, x.Dims, x.Rank - 1);
-        var result = new float[Planes(x.NumElements, h, w) * rows.Length * cols.Length];
-        Gather(x.ContiguousSpan(), h, w, rows, cols, value, result);
         int[] shape = [.. x.Dims[..^2], rows.Length, cols.Length];
-        return Tensor.Record(new Tensor(result, shape), () => new PadBackward(mode, x.Dims, rows, cols), x);
+        var result = Tensor.Uninitialized(shape);
+        Gather(x.ContiguousSpan(), h, w, rows, cols, value, result.Storage.Data);
+        return Tensor.Record(result, () => new PadBackward(mode, x.Dims, rows, cols), x);
     }
 
     /// <summary>For each padded position along one axis, the source position it copies, or −1 for the constant value.</summary>
@@ -136,8 +136,8 @@ internal sealed class PadBackward(PaddingMode mode, int[] inputShape, int[] rows
 
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
-        var grad = new float[Shapes.NumElements(inputShape)];
-        Pad.Scatter(gradOutput.ContiguousSpan(), inputShape[^2], inputShape[^1], rows, cols, grad);
-        return [new Tensor(grad, inputShape)];
+        var grad = Tensor.Uninitialized(inputShape);
+        Pad.Scatter(gradOutput.ContiguousSpan(), inputShape[^2], inputShape[^1], rows, cols, grad.Storage.Data);
+        return [grad];
     }
 }

@@ -23,20 +23,22 @@ internal static class Elementwise
         where TOp : struct, IUnaryOperator
     {
         var source = x.ContiguousSpan();
-        var result = new float[source.Length];
+        var tensor = Tensor.Uninitialized((int[])x.Dims.Clone());
+        var result = tensor.Storage.Data;
         for (var i = 0; i < result.Length; i++)
         {
             result[i] = op.Invoke(source[i]);
         }
 
-        return new Tensor(result, (int[])x.Dims.Clone());
+        return tensor;
     }
 
     public static Tensor Zip<TOp>(Tensor a, Tensor b, TOp op)
         where TOp : struct, IBinaryOperator
     {
         var shape = Shapes.Broadcast(a.Dims, b.Dims);
-        var result = new float[Shapes.NumElements(shape)];
+        var tensor = Tensor.Uninitialized(shape);
+        var result = tensor.Storage.Data;
         if (a.IsContiguous && b.IsContiguous && Shapes.Equal(a.Dims, b.Dims))
         {
             var x = a.Storage.Data.AsSpan(a.Offset, result.Length);
@@ -57,7 +59,7 @@ internal static class Elementwise
                 ref kernel);
         }
 
-        return new Tensor(result, shape);
+        return tensor;
     }
 
     /// <summary>destination[i] = op(destination[i], source[i]) over a strided destination view, source broadcast to it.</summary>

@@ -1,0 +1,40 @@
+using ConvSharp.Benchmarks.Measure;
+using ConvSharp.Compute;
+using ConvSharp.Convolution;
+
+namespace ConvSharp.Benchmarks;
+
+internal static class Probe
+{
+    public static void Run(string name, int threads)
+    {
+        var c = Suite.SuiteCase.Load(null).Single(s => s.Name == name);
+        var g = ConvGeometry.Create([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], [c.OC], c.Stride, c.Padding, c.Dilation, c.Groups);
+        var x = new float[c.N * c.C * c.H * c.W];
+        var w = new float[c.OC * (c.C / c.Groups) * c.KH * c.KW];
+        var b = new float[c.OC];
+        var y = new float[g.N * g.OC * g.OH * g.OW];
+        var rnd = new System.Random(1);
+        for (var i = 0; i < x.Length; i++) x[i] = (float)rnd.NextDouble();
+        for (var i = 0; i < w.Length; i++) w[i] = (float)rnd.NextDouble();
+        foreach (var algorithm in Enum.GetValues<ConvAlgorithm>().Where(a => a is not (ConvAlgorithm.Auto or ConvAlgorithm.Reference)))
+        {
+            if (!ConvPlanner.CanRun(algorithm, g, ConvDirection.Forward, out _)) continue;
+            var plan = new ConvPlan(algorithm, CpuCaps.Current.Kernel, threads);
+            var ms = Timing.Median(() => ConvEngine.Forward(g, plan, x, w, b, y));
+            Console.WriteLine($"{name} {algorithm}: engine forward {ms:F3} ms, {c.ForwardFlops / ms / 1e6:F1} GFLOP/s");
+        }
+
+        var xt = Tensor.FromArray(x, c.N, c.C, c.H, c.W);
+        var wt = Tensor.FromArray(w, c.OC, c.C / c.Groups, c.KH, c.KW);
+        var bt = Tensor.FromArray(b, c.OC);
+        var api = Timing.Median(() => Functional.Conv2d(xt, wt, bt, c.Stride, c.Padding, c.Dilation, c.Groups));
+        Console.WriteLine($"F.Conv2d: {api:F3} ms; gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        var alloc = Timing.Median(() => GC.KeepAlive(new float[y.Length]));
+        var allocFill = Timing.Median(() => { var a = new float[y.Length]; a.AsSpan().Fill(1); GC.KeepAlive(a); });
+        var allocEngine = Timing.Median(() => { var a = new float[y.Length]; ConvEngine.Forward(g, new ConvPlan(ConvAlgorithm.Direct, CpuCaps.Current.Kernel, threads), x, w, b, a); });
+        var planned = Timing.Median(() => { var a = new float[y.Length]; ConvEngine.Forward(g, x, w, b, a, ConvPlanOptions.Current); });
+        Console.WriteLine($"alloc+fill {allocFill:F3} ms; alloc+engine {allocEngine:F3}; alloc+plan+engine {planned:F3}");
+        Console.WriteLine($"allocating the output: {alloc:F3} ms");
+    }
+}
