@@ -7,40 +7,301 @@ namespace ConvSharp.Compute.Direct;
 
 /// <summary>
 /// Direct convolution for filters where every output channel reads one input channel
-/// (C/groups = 1: single-channel image filters and depthwise layers). There is no reduction
-/// over channels for a GEMM to exploit, so the kernel slides over the image instead: bands of
-/// output rows, each reading a zero-padded copy of its input rows (<see cref="PaddedBand"/>),
-/// with 4 <see cref="Vector{T}"/> accumulators per row segment and one broadcast weight per tap:
+/// (C/groups = 1: single-channel image filters and depthwise layers). There is no reduction over
+/// channels for a GEMM to exploit, so the kernels slide over the image itself. For each output row
+/// the KH input rows it reads are located once (a shared row of zeros stands in for rows in the
+/// padding); the columns whose whole window lies inside the image are computed from them with
+/// <see cref="Vector{T}"/> FMAs, straight from the input with no copy, and the few border columns
+/// with a scalar loop that checks bounds:
 /// <code>
-///   for each tap (kh, kw):  acc[0..3] += w[kh, kw] × band[row + kh·d, x + kw·d + 0..4V]
+///   for each tap (kh, kw):  acc[0..3] += w[kh, kw] × row[kh][x + kw·d + 0..4V]
 /// </code>
-/// One load per FMA, all from L1. Stride 2+ and short rows take the scalar loop. Must match
+/// Four output channels that share an input row are computed together (one load, four FMAs),
+/// and 3×3 filters keep their nine weights in registers. Vector positions near the end of a row
+/// are shifted back rather than finished by a scalar tail: a scalar tail is a chain of dependent
+/// FMAs per output and costs more than all the vector work. Must match
 /// <see cref="Reference.ConvReference"/> within float rounding.
 /// </summary>
 internal static unsafe class DirectConv
 {
-    /// <summary>Floats of padded input per band: small enough to stay in L2.</summary>
+    /// <summary>Floats of padded input per band, for the weight gradient: small enough to stay in L2.</summary>
     private const int BandFloats = 1 << 15;
 
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
-        var bandRows = BandHeight(g);
+        // Work items: (image, input channel, band of output rows), enough for the threads.
+        var planes = g.N * g.C;
+        var wanted = Math.Max(1, ((4 * plan.Threads) + planes - 1) / planes);
+        var bandRows = Math.Max(1, (g.OH + wanted - 1) / wanted);
         var bands = (g.OH + bandRows - 1) / bandRows;
         var geometry = g;
-        var taps = g.KH * g.KW;
-        ParallelRunner.For(g.N * g.OC * bands, Threads(g, plan), task =>
+        ParallelRunner.For(planes * bands, Threads(g, plan), task =>
         {
             var (plane, band) = (task / bands, task % bands);
-            var (image, oc) = (plane / geometry.OC, plane % geometry.OC);
-            var channel = oc / geometry.GroupOutChannels;
-            var y0 = band * bandRows;
-            var y1 = Math.Min(y0 + bandRows, geometry.OH);
+            var (image, channel) = (plane / geometry.C, plane % geometry.C);
             var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
-            var destination = output + ((((nint)image * geometry.OC) + oc) * geometry.OH * geometry.OW);
-            using var scratch = Workspace.Rent((long)PaddedBand.Rows(geometry, y0, y1) * PaddedBand.Width(geometry));
-            PaddedBand.Fill(geometry, source, y0, y1, scratch.Pointer);
-            Band(geometry, scratch.Pointer, weight + ((nint)oc * taps), bias == null ? 0f : bias[oc], y0, y1, destination);
+            var firstOutput = channel * geometry.GroupOutChannels;
+            var destination = output + ((((nint)image * geometry.OC) + firstOutput) * geometry.OH * geometry.OW);
+            Rows(geometry, source, weight + ((nint)firstOutput * geometry.KH * geometry.KW), bias == null ? null : bias + firstOutput,
+                band * bandRows, Math.Min((band + 1) * bandRows, geometry.OH), destination);
         });
+    }
+
+    /// <summary>
+    /// Output rows [y0, y1) of the GroupOutChannels planes that read one input plane. Each input
+    /// row is copied once, with its zero padding, into a ring of DilatedKH rows that stays in L1;
+    /// rows in the vertical padding point at a row of zeros. The kernels then run over whole
+    /// output rows with no border cases.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void Rows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
+    {
+        var lanes = Vector<float>.Count;
+        if (!Vector.IsHardwareAccelerated || g.StrideW != 1 || g.OW < lanes)
+        {
+            ScalarRows(g, plane, weights, biases, y0, y1, output);
+            return;
+        }
+
+        var width = PaddedBand.Width(g);
+        var slots = g.DilatedKH;
+        using var scratch = Workspace.Rent((long)(slots + 1) * width);
+        var zeros = scratch.Pointer + ((nint)slots * width);
+        new Span<float>(zeros, width).Clear();
+        var held = stackalloc int[slots];
+        new Span<int>(held, slots).Fill(int.MinValue);
+        var rows = stackalloc nint[g.KH];
+        for (var y = y0; y < y1; y++)
+        {
+            for (var kh = 0; kh < g.KH; kh++)
+            {
+                var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
+                if ((uint)ih >= (uint)g.H)
+                {
+                    rows[kh] = (nint)zeros;
+                    continue;
+                }
+
+                var slot = ((ih % slots) + slots) % slots;
+                var ring = scratch.Pointer + ((nint)slot * width);
+                if (held[slot] != ih)
+                {
+                    PaddedRow(g, plane + ((nint)ih * g.W), ring, width);
+                    held[slot] = ih;
+                }
+
+                rows[kh] = (nint)ring;
+            }
+
+            Columns(g, (float**)rows, 0, g.OW, weights, biases, output + ((nint)y * g.OW));
+        }
+    }
+
+    /// <summary>One input row with PadLeft zeros before it and zeros after it up to <paramref name="width"/>.</summary>
+    private static void PaddedRow(in ConvGeometry g, float* source, float* destination, int width)
+    {
+        var row = new Span<float>(destination, width);
+        var inside0 = Math.Clamp(g.PadLeft, 0, width);
+        var inside1 = Math.Clamp(g.PadLeft + g.W, inside0, width);
+        row[..inside0].Clear();
+        new ReadOnlySpan<float>(source + inside0 - g.PadLeft, inside1 - inside0).CopyTo(row[inside0..inside1]);
+        row[inside1..].Clear();
+    }
+
+    /// <summary>Columns [from, to) of one output row, for every output channel of the group, from row pointers.</summary>
+    private static void Columns(in ConvGeometry g, float** rows, int from, int to, float* weights, float* biases, float* row)
+    {
+        var taps = g.KH * g.KW;
+        var planeSize = (nint)g.OH * g.OW;
+        var m = g.GroupOutChannels;
+        var j = 0;
+        for (; j + 4 <= m; j += 4)
+        {
+            RowOf4(g, rows, from, to, weights + ((nint)j * taps), biases == null ? null : biases + j, row + (j * planeSize), planeSize);
+        }
+
+        for (; j < m; j++)
+        {
+            var w = weights + ((nint)j * taps);
+            var b = biases == null ? 0f : biases[j];
+            if (g.KH == 3 && g.KW == 3 && g.DilationH == 1 && g.DilationW == 1)
+            {
+                Row3x3(rows, from, to, w, b, row + (j * planeSize));
+            }
+            else
+            {
+                Row(g, rows, from, to, w, b, row + (j * planeSize));
+            }
+        }
+    }
+
+    /// <summary>Every output of rows [y0, y1) with bounds checks: strided rows and images narrower than a vector.</summary>
+    private static void ScalarRows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
+    {
+        var taps = g.KH * g.KW;
+        var planeSize = (nint)g.OH * g.OW;
+        for (var j = 0; j < g.GroupOutChannels; j++)
+        {
+            for (var y = y0; y < y1; y++)
+            {
+                var row = output + (j * planeSize) + ((nint)y * g.OW);
+                for (var x = 0; x < g.OW; x++)
+                {
+                    row[x] = Border(g, plane, y, x, weights + ((nint)j * taps), biases == null ? 0f : biases[j]);
+                }
+            }
+        }
+    }
+
+    /// <summary>One output whose window may leave the image: every tap checked, the same order as the vector paths.</summary>
+    private static float Border(in ConvGeometry g, float* plane, int y, int x, float* w, float bias)
+    {
+        var sum = bias;
+        for (var kh = 0; kh < g.KH; kh++)
+        {
+            var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
+            if ((uint)ih >= (uint)g.H)
+            {
+                continue;
+            }
+
+            for (var kw = 0; kw < g.KW; kw++)
+            {
+                var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+                if ((uint)iw < (uint)g.W)
+                {
+                    sum = MathF.FusedMultiplyAdd(plane[((nint)ih * g.W) + iw], w[(kh * g.KW) + kw], sum);
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Interior columns of one output row, any kernel: four vectors per block, positions clamped to [first, end − V].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row(in ConvGeometry g, float** rows, int first, int end, float* w, float bias, float* output)
+    {
+        var lanes = Vector<float>.Count;
+        var last = end - lanes;
+        for (var x = first; x < end; x += 4 * lanes)
+        {
+            var p0 = Math.Min(x, last);
+            var p1 = Math.Min(x + lanes, last);
+            var p2 = Math.Min(x + (2 * lanes), last);
+            var p3 = Math.Min(x + (3 * lanes), last);
+            var a0 = new Vector<float>(bias);
+            var (a1, a2, a3) = (a0, a0, a0);
+            for (var kh = 0; kh < g.KH; kh++)
+            {
+                var source = rows[kh];
+                for (var kw = 0; kw < g.KW; kw++)
+                {
+                    var tap = new Vector<float>(w[(kh * g.KW) + kw]);
+                    var s = source + (kw * g.DilationW);
+                    a0 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + p0), tap, a0);
+                    a1 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + p1), tap, a1);
+                    a2 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + p2), tap, a2);
+                    a3 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + p3), tap, a3);
+                }
+            }
+
+            Unsafe.WriteUnaligned(output + p0, a0);
+            Unsafe.WriteUnaligned(output + p1, a1);
+            Unsafe.WriteUnaligned(output + p2, a2);
+            Unsafe.WriteUnaligned(output + p3, a3);
+        }
+    }
+
+    /// <summary>
+    /// Interior columns of a 3×3 filter with its nine weights in registers and the taps unrolled:
+    /// per block of four vectors, 36 loads and 36 FMAs, each vector summing its three rows
+    /// separately so the FMA chains stay three deep.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row3x3(float** rows, int first, int end, float* w, float bias, float* output)
+    {
+        var lanes = Vector<float>.Count;
+        var (w0, w1, w2) = (new Vector<float>(w[0]), new Vector<float>(w[1]), new Vector<float>(w[2]));
+        var (w3, w4, w5) = (new Vector<float>(w[3]), new Vector<float>(w[4]), new Vector<float>(w[5]));
+        var (w6, w7, w8) = (new Vector<float>(w[6]), new Vector<float>(w[7]), new Vector<float>(w[8]));
+        var start = new Vector<float>(bias);
+        var r0 = rows[0];
+        var r1 = rows[1];
+        var r2 = rows[2];
+        var last = end - lanes;
+        for (var x = first; x < end; x += 4 * lanes)
+        {
+            var p0 = Math.Min(x, last);
+            var p1 = Math.Min(x + lanes, last);
+            var p2 = Math.Min(x + (2 * lanes), last);
+            var p3 = Math.Min(x + (3 * lanes), last);
+            Unsafe.WriteUnaligned(output + p0, Tap3(r0 + p0, w0, w1, w2, start) + Tap3(r1 + p0, w3, w4, w5, default) + Tap3(r2 + p0, w6, w7, w8, default));
+            Unsafe.WriteUnaligned(output + p1, Tap3(r0 + p1, w0, w1, w2, start) + Tap3(r1 + p1, w3, w4, w5, default) + Tap3(r2 + p1, w6, w7, w8, default));
+            Unsafe.WriteUnaligned(output + p2, Tap3(r0 + p2, w0, w1, w2, start) + Tap3(r1 + p2, w3, w4, w5, default) + Tap3(r2 + p2, w6, w7, w8, default));
+            Unsafe.WriteUnaligned(output + p3, Tap3(r0 + p3, w0, w1, w2, start) + Tap3(r1 + p3, w3, w4, w5, default) + Tap3(r2 + p3, w6, w7, w8, default));
+        }
+    }
+
+    /// <summary>acc + s[0]·a + s[1]·b + s[2]·c, one vector of outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Tap3(float* s, Vector<float> a, Vector<float> b, Vector<float> c, Vector<float> acc)
+    {
+        acc = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s), a, acc);
+        acc = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + 1), b, acc);
+        return Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + 2), c, acc);
+    }
+
+    /// <summary>
+    /// Interior columns of four output rows (four channels reading the same input): each input
+    /// vector loaded for a tap feeds four FMAs; 2 vectors × 4 channels = 8 accumulators.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowOf4(in ConvGeometry g, float** rows, int first, int end, float* w, float* bias, float* output, nint planeSize)
+    {
+        var lanes = Vector<float>.Count;
+        var taps = g.KH * g.KW;
+        var last = end - lanes;
+        var (b0, b1, b2, b3) = bias == null ? (0f, 0f, 0f, 0f) : (bias[0], bias[1], bias[2], bias[3]);
+        for (var x = first; x < end; x += 2 * lanes)
+        {
+            var p0 = Math.Min(x, last);
+            var p1 = Math.Min(x + lanes, last);
+            Vector<float> a00 = new(b0), a01 = new(b0), a10 = new(b1), a11 = new(b1);
+            Vector<float> a20 = new(b2), a21 = new(b2), a30 = new(b3), a31 = new(b3);
+            for (var kh = 0; kh < g.KH; kh++)
+            {
+                var source = rows[kh];
+                var tap = w + (kh * g.KW);
+                for (var kw = 0; kw < g.KW; kw++)
+                {
+                    var s = source + (kw * g.DilationW);
+                    var v0 = Unsafe.ReadUnaligned<Vector<float>>(s + p0);
+                    var v1 = Unsafe.ReadUnaligned<Vector<float>>(s + p1);
+                    var c0 = new Vector<float>(tap[kw]);
+                    a00 = Vector.FusedMultiplyAdd(v0, c0, a00);
+                    a01 = Vector.FusedMultiplyAdd(v1, c0, a01);
+                    var c1 = new Vector<float>(tap[taps + kw]);
+                    a10 = Vector.FusedMultiplyAdd(v0, c1, a10);
+                    a11 = Vector.FusedMultiplyAdd(v1, c1, a11);
+                    var c2 = new Vector<float>(tap[(2 * taps) + kw]);
+                    a20 = Vector.FusedMultiplyAdd(v0, c2, a20);
+                    a21 = Vector.FusedMultiplyAdd(v1, c2, a21);
+                    var c3 = new Vector<float>(tap[(3 * taps) + kw]);
+                    a30 = Vector.FusedMultiplyAdd(v0, c3, a30);
+                    a31 = Vector.FusedMultiplyAdd(v1, c3, a31);
+                }
+            }
+
+            Unsafe.WriteUnaligned(output + p0, a00);
+            Unsafe.WriteUnaligned(output + p1, a01);
+            Unsafe.WriteUnaligned(output + planeSize + p0, a10);
+            Unsafe.WriteUnaligned(output + planeSize + p1, a11);
+            Unsafe.WriteUnaligned(output + (2 * planeSize) + p0, a20);
+            Unsafe.WriteUnaligned(output + (2 * planeSize) + p1, a21);
+            Unsafe.WriteUnaligned(output + (3 * planeSize) + p0, a30);
+            Unsafe.WriteUnaligned(output + (3 * planeSize) + p1, a31);
+        }
     }
 
     /// <summary>
@@ -93,80 +354,6 @@ internal static unsafe class DirectConv
     /// <summary>Spreading a small problem over threads costs more than it saves.</summary>
     private static int Threads(in ConvGeometry g, in ConvPlan plan) =>
         (long)g.N * g.OC * g.OH * g.OW * g.KH * g.KW < WorkPartition.MinimumWorkPerItem ? 1 : plan.Threads;
-
-    /// <summary>Output rows [y0, y1) of one plane from its padded band.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Band(in ConvGeometry g, float* band, float* w, float bias, int y0, int y1, float* output)
-    {
-        var width = PaddedBand.Width(g);
-        var lanes = Vector<float>.Count;
-        var block = 4 * lanes;
-        var vectorised = Vector.IsHardwareAccelerated && g.StrideW == 1;
-        for (var y = y0; y < y1; y++)
-        {
-            var top = band + ((nint)(y - y0) * g.StrideH * width);
-            var row = output + ((nint)y * g.OW);
-            var x = 0;
-            if (vectorised)
-            {
-                for (; x + block <= g.OW; x += block)
-                {
-                    var a0 = new Vector<float>(bias);
-                    var a1 = a0;
-                    var a2 = a0;
-                    var a3 = a0;
-                    for (var kh = 0; kh < g.KH; kh++)
-                    {
-                        var source = top + ((nint)kh * g.DilationH * width) + x;
-                        for (var kw = 0; kw < g.KW; kw++)
-                        {
-                            var tap = new Vector<float>(w[(kh * g.KW) + kw]);
-                            var s = source + (kw * g.DilationW);
-                            a0 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s), tap, a0);
-                            a1 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + lanes), tap, a1);
-                            a2 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + (2 * lanes)), tap, a2);
-                            a3 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(s + (3 * lanes)), tap, a3);
-                        }
-                    }
-
-                    Unsafe.WriteUnaligned(row + x, a0);
-                    Unsafe.WriteUnaligned(row + x + lanes, a1);
-                    Unsafe.WriteUnaligned(row + x + (2 * lanes), a2);
-                    Unsafe.WriteUnaligned(row + x + (3 * lanes), a3);
-                }
-
-                for (; x + lanes <= g.OW; x += lanes)
-                {
-                    var a0 = new Vector<float>(bias);
-                    for (var kh = 0; kh < g.KH; kh++)
-                    {
-                        var source = top + ((nint)kh * g.DilationH * width) + x;
-                        for (var kw = 0; kw < g.KW; kw++)
-                        {
-                            a0 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(source + (kw * g.DilationW)), new Vector<float>(w[(kh * g.KW) + kw]), a0);
-                        }
-                    }
-
-                    Unsafe.WriteUnaligned(row + x, a0);
-                }
-            }
-
-            for (; x < g.OW; x++)
-            {
-                var sum = bias;
-                for (var kh = 0; kh < g.KH; kh++)
-                {
-                    var source = top + ((nint)kh * g.DilationH * width) + (x * g.StrideW);
-                    for (var kw = 0; kw < g.KW; kw++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(source[kw * g.DilationW], w[(kh * g.KW) + kw], sum);
-                    }
-                }
-
-                row[x] = sum;
-            }
-        }
-    }
 
     /// <summary>Adds this band's Σ dY·X for every tap into <paramref name="sums"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
