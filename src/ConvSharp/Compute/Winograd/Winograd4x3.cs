@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using ConvSharp.Compute.Gemm;
 using ConvSharp.Compute.Parallel;
@@ -57,24 +58,27 @@ internal static unsafe class Winograd4x3
             }
         }
 
-        // Work items: (image, group, run of tiles), the run bounded so its transforms stay small.
-        var perTile = Points * (m + c);
-        var run = Math.Clamp(ItemFloats / perTile / blocking.NR * blocking.NR, blocking.NR, Math.Max(blocking.NR, (tiles + blocking.NR - 1) / blocking.NR * blocking.NR));
+        // Work items: (image, group, band of tile rows), the band bounded so its transforms stay small.
+        var perTileRow = (long)Points * (m + c) * tilesW;
+        var bandRows = (int)Math.Clamp(ItemFloats / perTileRow, 1, tilesH);
         var wanted = Math.Max(1, ((2 * plan.Threads) + (g.N * g.Groups) - 1) / (g.N * g.Groups));
-        run = Math.Min(run, Math.Max(blocking.NR, (tiles + wanted - 1) / wanted / blocking.NR * blocking.NR));
-        var runs = (tiles + run - 1) / run;
+        bandRows = Math.Min(bandRows, Math.Max(1, (tilesH + wanted - 1) / wanted));
+        var bands = (tilesH + bandRows - 1) / bandRows;
         var geometry = g;
         var filtersPointer = packedFilters.Pointer;
-        ParallelRunner.For(g.N * g.Groups * runs, plan.Threads, task =>
+        ParallelRunner.For(g.N * g.Groups * bands, plan.Threads, task =>
         {
-            var (image, group, t0) = (task / runs / geometry.Groups, task / runs % geometry.Groups, task % runs * run);
-            var count = Math.Min(run, tiles - t0);
+            var (image, group, band) = (task / bands / geometry.Groups, task / bands % geometry.Groups, task % bands);
+            var ty0 = band * bandRows;
+            var ty1 = Math.Min(ty0 + bandRows, tilesH);
+            var count = (ty1 - ty0) * tilesW;
             var source = input + ((((nint)image * geometry.C) + ((nint)group * c)) * geometry.H * geometry.W);
             var destination = output + ((((nint)image * geometry.OC) + ((nint)group * m)) * geometry.OH * geometry.OW);
             using var transformed = Workspace.Rent((long)Points * c * count);
             using var products = Workspace.Rent((long)Points * m * count);
             using var packedB = Workspace.Rent(blocking.PackedBFloats(count));
-            TransformInput(geometry, source, c, t0, count, tilesW, transformed.Pointer);
+            using var scratch = Workspace.Rent(ScratchFloats(tilesW));
+            TransformInput(geometry, source, c, ty0, ty1, tilesW, transformed.Pointer, scratch.Pointer);
             for (var point = 0; point < Points; point++)
             {
                 var panels = new StridedSource(transformed.Pointer + ((nint)point * c * count), count, 1);
@@ -82,7 +86,7 @@ internal static unsafe class Winograd4x3
                 Sgemm.Compute(blocking, m, c, a, ref panels, 0, count, products.Pointer + ((nint)point * m * count), count, false, packedB.Pointer);
             }
 
-            TransformOutput(geometry, products.Pointer, m, t0, count, tilesW, bias == null ? null : bias + ((nint)group * m), destination);
+            TransformOutput(geometry, products.Pointer, m, ty0, ty1, tilesW, bias == null ? null : bias + ((nint)group * m), destination, scratch.Pointer);
         });
     }
 
@@ -115,97 +119,215 @@ internal static unsafe class Winograd4x3
         }
     }
 
+    /// <summary>Scratch floats for one tile row's transforms: 6 padded rows, 6 transformed rows, 24 de-interleaved columns.</summary>
+    private static int ScratchFloats(int tilesW) => (12 * ((4 * tilesW) + 2 + 16)) + (24 * (tilesW + 1 + 16));
+
     /// <summary>
-    /// V[ξ][c, t] = (Bᵀ d B)[ξ] for tiles t0..t0+count of each channel, d the 6×6 input block of the
-    /// tile (zero outside the image). Bᵀ's rows, applied to a column d0..d5:
-    /// 4d0 − 5d2 + d4; −4d1 − 4d2 + d3 + d4; 4d1 − 4d2 − d3 + d4; −2d1 − d2 + 2d3 + d4; 2d1 − d2 − 2d3 + d4; 4d1 − 5d3 + d5.
+    /// V[ξ][c, t] = (Bᵀ d B)[ξ] for the tiles of tile rows [ty0, ty1), d each tile's 6×6 block of
+    /// input (zero outside the image), vectorised along the rows: Bᵀ first combines the six input
+    /// rows of a tile row element-wise (T = Bᵀ·R, whole rows at once), then the six columns of
+    /// every tile: column 4·tx + k of T, de-interleaved into P[k][tx], makes the columns of tile tx
+    /// P0[tx], P1[tx], P2[tx], P3[tx], P0[tx + 1], P1[tx + 1] — contiguous along tx again.
+    /// Bᵀ's rows: 4d0 − 5d2 + d4; −4d1 − 4d2 + d3 + d4; 4d1 − 4d2 − d3 + d4; −2d1 − d2 + 2d3 + d4;
+    /// 2d1 − d2 − 2d3 + d4; 4d1 − 5d3 + d5.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformInput(in ConvGeometry g, float* image, int channels, int t0, int count, int tilesW, float* transformed)
+    private static void TransformInput(in ConvGeometry g, float* image, int channels, int ty0, int ty1, int tilesW, float* transformed, float* scratch)
     {
-        var d = stackalloc float[Points];
-        var t = stackalloc float[Points];
-        var stride = (nint)channels * count;
+        var width = (4 * tilesW) + 2;
+        var rowStride = width + 16;
+        var columnStride = tilesW + 1 + 16;
+        var rows = scratch;
+        var combined = rows + (6 * rowStride);
+        var columns = combined + (6 * rowStride);
+        var count = (ty1 - ty0) * tilesW;
+        var pointStride = (nint)channels * count;
         for (var ic = 0; ic < channels; ic++)
         {
             var plane = image + ((nint)ic * g.H * g.W);
-            for (var k = 0; k < count; k++)
+            for (var ty = ty0; ty < ty1; ty++)
             {
-                var tile = t0 + k;
-                var y0 = (tile / tilesW * 4) - g.PadTop;
-                var x0 = (tile % tilesW * 4) - g.PadLeft;
-                LoadBlock(g, plane, y0, x0, d);
-                for (var j = 0; j < Alpha; j++)
+                for (var r = 0; r < Alpha; r++)
                 {
-                    BTransform(d + j, Alpha, t + j, Alpha);
+                    PaddedRow(g, plane, (4 * ty) - g.PadTop + r, -g.PadLeft, width, rows + (r * rowStride));
                 }
 
-                var v = transformed + ((nint)ic * count) + k;
+                BRows(rows, rowStride, combined, rowStride, width);
                 for (var i = 0; i < Alpha; i++)
                 {
-                    BTransform(t + (i * Alpha), 1, v + (i * Alpha * stride), stride);
+                    var t = combined + (i * rowStride);
+                    for (var k = 0; k < 4; k++)
+                    {
+                        var column = columns + (((i * 4) + k) * columnStride);
+                        for (var tx = 0; tx <= tilesW && (4 * tx) + k < width; tx++)
+                        {
+                            column[tx] = t[(4 * tx) + k];
+                        }
+                    }
+                }
+
+                var t0 = (ty - ty0) * tilesW;
+                for (var i = 0; i < Alpha; i++)
+                {
+                    var p = columns + (i * 4 * columnStride);
+                    var v = transformed + ((nint)i * Alpha * pointStride) + ((nint)ic * count) + t0;
+                    BColumns(p, p + columnStride, p + (2 * columnStride), p + (3 * columnStride), v, pointStride, tilesW);
                 }
             }
         }
     }
 
-    /// <summary>Y = Aᵀ M A for each tile, plus the bias; only the part of the 4×4 block inside the output is written.</summary>
+    /// <summary>Y = Aᵀ M A for the tiles of tile rows [ty0, ty1), plus the bias, vectorised along the tiles; only outputs inside the image are written.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformOutput(in ConvGeometry g, float* products, int m, int t0, int count, int tilesW, float* bias, float* output)
+    private static void TransformOutput(in ConvGeometry g, float* products, int m, int ty0, int ty1, int tilesW, float* bias, float* output, float* scratch)
     {
-        var p = stackalloc float[Points];
-        var t = stackalloc float[4 * Alpha];
-        var y = stackalloc float[16];
-        var stride = (nint)m * count;
+        var stride = tilesW + 16;
+        var partial = scratch;
+        var result = partial + (24 * stride);
+        var count = (ty1 - ty0) * tilesW;
+        var pointStride = (nint)m * count;
         for (var oc = 0; oc < m; oc++)
         {
             var plane = output + ((nint)oc * g.OH * g.OW);
             var b = bias == null ? 0f : bias[oc];
-            for (var k = 0; k < count; k++)
+            for (var ty = ty0; ty < ty1; ty++)
             {
-                var source = products + ((nint)oc * count) + k;
-                for (var i = 0; i < Points; i++)
+                var t0 = (ty - ty0) * tilesW;
+                var source = products + ((nint)oc * count) + t0;
+
+                // Along x: S[i][k] = Aᵀ[k] · (M[6i], …, M[6i + 5]); then along y: Y[r][k] = Aᵀ[r] · (S[0][k], …, S[5][k]).
+                for (var i = 0; i < Alpha; i++)
                 {
-                    p[i] = source[i * stride];
+                    AColumns(source + ((nint)i * Alpha * pointStride), pointStride, partial + (i * 4 * stride), stride, tilesW);
                 }
 
-                for (var j = 0; j < Alpha; j++)
+                for (var k = 0; k < 4; k++)
                 {
-                    ATransform(p + j, Alpha, t + j, Alpha);
+                    AColumns(partial + (k * stride), 4 * stride, result + (k * stride), 4 * stride, tilesW);
                 }
 
-                for (var i = 0; i < 4; i++)
+                for (var r = 0; r < 4 && (4 * ty) + r < g.OH; r++)
                 {
-                    ATransform(t + (i * Alpha), 1, y + (i * 4), 1);
-                }
-
-                var tile = t0 + k;
-                var oy = tile / tilesW * 4;
-                var ox = tile % tilesW * 4;
-                for (var i = 0; i < 4 && oy + i < g.OH; i++)
-                {
-                    for (var j = 0; j < 4 && ox + j < g.OW; j++)
+                    var outputRow = plane + ((nint)((4 * ty) + r) * g.OW);
+                    for (var k = 0; k < 4; k++)
                     {
-                        plane[((nint)(oy + i) * g.OW) + ox + j] = y[(i * 4) + j] + b;
+                        var values = result + (((r * 4) + k) * stride);
+                        for (var tx = 0; tx < tilesW && (4 * tx) + k < g.OW; tx++)
+                        {
+                            outputRow[(4 * tx) + k] = values[tx] + b;
+                        }
                     }
                 }
             }
         }
     }
 
-    private static void LoadBlock(in ConvGeometry g, float* plane, int y0, int x0, float* d)
+    /// <summary>Row <paramref name="iy"/> of the plane from column <paramref name="x0"/>, <paramref name="width"/> values, zero outside the image.</summary>
+    private static void PaddedRow(in ConvGeometry g, float* plane, int iy, int x0, int width, float* destination)
     {
-        var inside = y0 >= 0 && x0 >= 0 && y0 + Alpha <= g.H && x0 + Alpha <= g.W;
-        for (var i = 0; i < Alpha; i++)
+        var row = new Span<float>(destination, width);
+        if ((uint)iy >= (uint)g.H)
         {
-            var iy = y0 + i;
-            for (var j = 0; j < Alpha; j++)
+            row.Clear();
+            return;
+        }
+
+        var first = Math.Clamp(-x0, 0, width);
+        var last = Math.Clamp(g.W - x0, first, width);
+        row[..first].Clear();
+        new ReadOnlySpan<float>(plane + ((nint)iy * g.W) + x0 + first, last - first).CopyTo(row[first..last]);
+        row[last..].Clear();
+    }
+
+    /// <summary>Bᵀ applied across six rows, element-wise over <paramref name="n"/> columns: out[i] = Σ Bᵀ[i][r]·in[r].</summary>
+    private static void BRows(float* x, nint xs, float* o, nint os, int n)
+    {
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; j + Vector<float>.Count <= n; j += Vector<float>.Count)
             {
-                var ix = x0 + j;
-                d[(i * Alpha) + j] = inside || ((uint)iy < (uint)g.H && (uint)ix < (uint)g.W) ? plane[((nint)iy * g.W) + ix] : 0f;
+                BVector(
+                    Vector.Load(x + j), Vector.Load(x + xs + j), Vector.Load(x + (2 * xs) + j),
+                    Vector.Load(x + (3 * xs) + j), Vector.Load(x + (4 * xs) + j), Vector.Load(x + (5 * xs) + j),
+                    o + j, os);
             }
+        }
+
+        for (; j < n; j++)
+        {
+            BTransform(x + j, xs, o + j, os);
+        }
+    }
+
+    /// <summary>Bᵀ across the six columns of every tile of a tile row: columns are P0[tx], P1[tx], P2[tx], P3[tx], P0[tx + 1], P1[tx + 1].</summary>
+    private static void BColumns(float* p0, float* p1, float* p2, float* p3, float* o, nint os, int tiles)
+    {
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; j + Vector<float>.Count <= tiles; j += Vector<float>.Count)
+            {
+                BVector(
+                    Vector.Load(p0 + j), Vector.Load(p1 + j), Vector.Load(p2 + j),
+                    Vector.Load(p3 + j), Vector.Load(p0 + j + 1), Vector.Load(p1 + j + 1),
+                    o + j, os);
+            }
+        }
+
+        for (; j < tiles; j++)
+        {
+            var (d0, d1, d2, d3, d4, d5) = (p0[j], p1[j], p2[j], p3[j], p0[j + 1], p1[j + 1]);
+            o[j] = (4 * d0) - (5 * d2) + d4;
+            o[os + j] = (-4 * d1) - (4 * d2) + d3 + d4;
+            o[(2 * os) + j] = (4 * d1) - (4 * d2) - d3 + d4;
+            o[(3 * os) + j] = (-2 * d1) - d2 + (2 * d3) + d4;
+            o[(4 * os) + j] = (2 * d1) - d2 - (2 * d3) + d4;
+            o[(5 * os) + j] = (4 * d1) - (5 * d3) + d5;
+        }
+    }
+
+    /// <summary>The six rows of Bᵀ applied to six vectors, stored at o, o + os, …, o + 5·os.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BVector(Vector<float> d0, Vector<float> d1, Vector<float> d2, Vector<float> d3, Vector<float> d4, Vector<float> d5, float* o, nint os)
+    {
+        var four = new Vector<float>(4f);
+        var five = new Vector<float>(5f);
+        var two = new Vector<float>(2f);
+        ((four * d0) - (five * d2) + d4).Store(o);
+        ((-four * d1) - (four * d2) + d3 + d4).Store(o + os);
+        ((four * d1) - (four * d2) - d3 + d4).Store(o + (2 * os));
+        ((-two * d1) - d2 + (two * d3) + d4).Store(o + (3 * os));
+        ((two * d1) - d2 - (two * d3) + d4).Store(o + (4 * os));
+        ((four * d1) - (five * d3) + d5).Store(o + (5 * os));
+    }
+
+    /// <summary>Aᵀ across six rows (x, x + xs, …), element-wise over <paramref name="n"/> columns, into four rows (o, o + os, …).</summary>
+    private static void AColumns(float* x, nint xs, float* o, nint os, int n)
+    {
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var two = new Vector<float>(2f);
+            var four = new Vector<float>(4f);
+            var eight = new Vector<float>(8f);
+            for (; j + Vector<float>.Count <= n; j += Vector<float>.Count)
+            {
+                var (m0, m1, m2) = (Vector.Load(x + j), Vector.Load(x + xs + j), Vector.Load(x + (2 * xs) + j));
+                var (m3, m4, m5) = (Vector.Load(x + (3 * xs) + j), Vector.Load(x + (4 * xs) + j), Vector.Load(x + (5 * xs) + j));
+                var (sum12, diff12, sum34, diff34) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4);
+                (m0 + sum12 + sum34).Store(o + j);
+                (diff12 + (two * diff34)).Store(o + os + j);
+                (sum12 + (four * sum34)).Store(o + (2 * os) + j);
+                (diff12 + (eight * diff34) + m5).Store(o + (3 * os) + j);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            ATransform(x + j, xs, o + j, os);
         }
     }
 
