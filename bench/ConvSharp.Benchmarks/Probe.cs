@@ -25,10 +25,37 @@ internal static class Probe
             Console.WriteLine($"{name} {algorithm}: engine forward {ms:F3} ms, {c.ForwardFlops / ms / 1e6:F1} GFLOP/s");
         }
 
+        var dy = new float[y.Length];
+        var dx = new float[x.Length];
+        var dw = new float[w.Length];
+        for (var i = 0; i < dy.Length; i++) dy[i] = (float)rnd.NextDouble();
+        foreach (var algorithm in Enum.GetValues<ConvAlgorithm>().Where(a => a is not (ConvAlgorithm.Auto or ConvAlgorithm.Reference)))
+        {
+            var plan = new ConvPlan(algorithm, CpuCaps.Current.Kernel, threads);
+            if (ConvPlanner.CanRun(algorithm, g, ConvDirection.BackwardInput, out _))
+            {
+                var ms = Timing.Median(() => ConvEngine.BackwardInput(g, plan, dy, w, dx));
+                Console.WriteLine($"{name} {algorithm}: backward input {ms:F3} ms, {c.ForwardFlops / ms / 1e6:F1} GFLOP/s");
+            }
+
+            if (ConvPlanner.CanRun(algorithm, g, ConvDirection.BackwardWeight, out _))
+            {
+                var ms = Timing.Median(() => ConvEngine.BackwardWeight(g, plan, dy, x, dw));
+                Console.WriteLine($"{name} {algorithm}: backward weight {ms:F3} ms, {c.ForwardFlops / ms / 1e6:F1} GFLOP/s");
+            }
+        }
+
         var xt = Tensor.FromArray(x, c.N, c.C, c.H, c.W);
         var wt = Tensor.FromArray(w, c.OC, c.C / c.Groups, c.KH, c.KW);
         var bt = Tensor.FromArray(b, c.OC);
         var api = Timing.Median(() => Functional.Conv2d(xt, wt, bt, c.Stride, c.Padding, c.Dilation, c.Groups));
+        ConvSharp.Random.ManualSeed(1);
+        var xr = Tensor.Randn(c.N, c.C, c.H, c.W);
+        var wr = Tensor.Randn(c.OC, c.C / c.Groups, c.KH, c.KW);
+        var br = Tensor.Randn(c.OC);
+        var apiRandn = Timing.Median(() => Functional.Conv2d(xr, wr, br, c.Stride, c.Padding, c.Dilation, c.Groups));
+        var apiRandnZeroBias = Timing.Median(() => Functional.Conv2d(xr, wr, bt, c.Stride, c.Padding, c.Dilation, c.Groups));
+        Console.WriteLine($"F.Conv2d on randn inputs: {apiRandn:F4} ms; with zero bias {apiRandnZeroBias:F4} ms");
         Console.WriteLine($"F.Conv2d: {api:F3} ms; gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         var alloc = Timing.Median(() => GC.KeepAlive(new float[y.Length]));
         var allocFill = Timing.Median(() => { var a = new float[y.Length]; a.AsSpan().Fill(1); GC.KeepAlive(a); });

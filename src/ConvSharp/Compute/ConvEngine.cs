@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvSharp.Compute.Direct;
 using ConvSharp.Compute.Fft;
 using ConvSharp.Compute.Parallel;
@@ -18,6 +19,7 @@ internal static unsafe class ConvEngine
     public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, ConvPlanOptions options) =>
         Forward(g, ConvPlanner.Plan(g, ConvDirection.Forward, CpuCaps.Current, options), input, weight, bias, output);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
     {
         if (output.IsEmpty)
@@ -55,6 +57,7 @@ internal static unsafe class ConvEngine
     public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, ConvPlanOptions options) =>
         BackwardInput(g, ConvPlanner.Plan(g, ConvDirection.BackwardInput, CpuCaps.Current, options), gradOutput, weight, gradInput);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(in ConvGeometry g, in ConvPlan plan, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
     {
         if (gradInput.IsEmpty)
@@ -92,6 +95,7 @@ internal static unsafe class ConvEngine
     public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight, ConvPlanOptions options) =>
         BackwardWeight(g, ConvPlanner.Plan(g, ConvDirection.BackwardWeight, CpuCaps.Current, options), gradOutput, input, gradWeight);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight)
     {
         if (gradOutput.IsEmpty || input.IsEmpty)
@@ -121,6 +125,7 @@ internal static unsafe class ConvEngine
     }
 
     /// <summary>dB[oc] = Σ over n, oh, ow of dY: images and planes added in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardBias(in ConvGeometry g, ReadOnlySpan<float> gradOutput, Span<float> gradBias)
     {
         var plane = g.OH * g.OW;
@@ -137,6 +142,7 @@ internal static unsafe class ConvEngine
     }
 
     /// <summary>W′[c, o, kh, kw] = W[o, c, KH − 1 − kh, KW − 1 − kw] within each group: the weight of the transposed problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FlipAndTranspose(in ConvGeometry g, ReadOnlySpan<float> weight, Span<float> flipped)
     {
         var (m, c, taps) = (g.GroupOutChannels, g.GroupChannels, g.KH * g.KW);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ConvSharp.Compute.Gemm;
 using ConvSharp.Compute.Im2col;
 using ConvSharp.Compute.Parallel;
@@ -27,6 +28,7 @@ internal static unsafe class GemmConv
     /// <summary>The most pixels one weight-gradient GEMM reduces over before accumulating (bounds packed A).</summary>
     private const int PixelSlice = 1 << 14;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
@@ -85,6 +87,7 @@ internal static unsafe class GemmConv
     }
 
     /// <summary>dW = Σₙ dY·Colᵀ. Images are summed in chunks fixed by N alone, each into its own buffer, then the chunks in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
@@ -152,6 +155,7 @@ internal static unsafe class GemmConv
     }
 
     /// <summary>dX = col2im(Wᵀ·dY), a bounded tile of dCol at a time; images and groups in parallel, each tile scattered in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* weight, float* gradInput)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
@@ -207,6 +211,7 @@ internal static unsafe class GemmConv
         return Math.Max(1, (chunk + nr - 1) / nr * nr);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddBias(float* c, int ldc, float* bias, int rows, int p0, int p1)
     {
         for (var i = 0; i < rows; i++)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ConvSharp.Compute;
@@ -10,6 +11,7 @@ namespace ConvSharp.Compute;
 internal static class VectorMath
 {
     /// <summary>destination[i] += source[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInPlace(Span<float> destination, ReadOnlySpan<float> source)
     {
         var i = 0;
@@ -32,6 +34,7 @@ internal static class VectorMath
     }
 
     /// <summary>destination[i] += value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInPlace(Span<float> destination, float value)
     {
         var i = 0;

@@ -27,6 +27,7 @@ internal static unsafe class DirectConv
     /// <summary>Floats of padded input per band, for the weight gradient: small enough to stay in L2.</summary>
     private const int BandFloats = 1 << 15;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
         // Work items: (image, input channel, band of output rows), enough for the threads.
@@ -54,6 +55,7 @@ internal static unsafe class DirectConv
     /// output rows with no border cases.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
     {
         var lanes = Vector<float>.Count;
@@ -98,6 +100,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>One input row with PadLeft zeros before it and zeros after it up to <paramref name="width"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PaddedRow(in ConvGeometry g, float* source, float* destination, int width)
     {
         var row = new Span<float>(destination, width);
@@ -109,6 +112,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>Columns [from, to) of one output row, for every output channel of the group, from row pointers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(in ConvGeometry g, float** rows, int from, int to, float* weights, float* biases, float* row)
     {
         var taps = g.KH * g.KW;
@@ -136,6 +140,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>Every output of rows [y0, y1) with bounds checks: strided rows and images narrower than a vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarRows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
     {
         var taps = g.KH * g.KW;
@@ -308,6 +313,7 @@ internal static unsafe class DirectConv
     /// dW[oc, kh, kw] = Σ dY[n, oc, y, x]·X[n, c, y·s − p + kh·d, x·s − p + kw·d]: per band a partial
     /// sum, then the bands and images added in a fixed order, so the thread count cannot change the result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
     {
         var bandRows = BandHeight(g);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Direct;
@@ -16,6 +17,7 @@ internal static unsafe class PaddedBand
     public static int Rows(in ConvGeometry g, int y0, int y1) => ((y1 - 1 - y0) * g.StrideH) + g.DilatedKH;
 
     /// <summary>Copies the input rows that output rows [y0, y1) read, with zeros where they fall outside the plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(in ConvGeometry g, float* plane, int y0, int y1, float* band)
     {
         var width = Width(g);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvSharp.Compute.Parallel;
 using ConvSharp.Convolution;
 
@@ -16,6 +17,7 @@ namespace ConvSharp.Compute.Fft;
 /// </summary>
 internal static unsafe class FftConv
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
         var size = TileSize(g);
@@ -96,6 +98,7 @@ internal static unsafe class FftConv
     }
 
     /// <summary>2-D FFT of a tile; the result is transposed (rows are the second frequency), which the kernel spectra share.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transform(TileFft fft, float* re, float* im, bool inverse)
     {
         if (inverse)
@@ -115,6 +118,7 @@ internal static unsafe class FftConv
     }
 
     /// <summary>(re + i·im) ← (re + i·im)·(kr + i·ki), element-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(float* re, float* im, float* kr, float* ki, int count)
     {
         var i = 0;
@@ -138,6 +142,7 @@ internal static unsafe class FftConv
     }
 
     /// <summary>The T×T block of zero-padded input that tile <paramref name="tile"/>'s outputs read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LoadTile(in ConvGeometry g, float* plane, int tile, int tilesW, int validH, int validW, int size, float* destination)
     {
         var y0 = (tile / tilesW * validH) - g.PadTop;
@@ -160,6 +165,7 @@ internal static unsafe class FftConv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreTile(in ConvGeometry g, float* result, int tile, int tilesW, int validH, int validW, int size, float scale, float bias, float* output)
     {
         var oy = tile / tilesW * validH;

@@ -70,6 +70,7 @@ internal sealed unsafe class TileFft
     }
 
     /// <summary>In-place transpose of a T×T tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Transpose(float* a)
     {
         var n = Size;
@@ -122,6 +123,7 @@ internal sealed unsafe class TileFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SwapRows(float* a, int i, int j)
     {
         var n = Size;

@@ -25,6 +25,7 @@ internal static unsafe class Sgemm
     /// Packs A (M×K, A(i, k) = a[i·rowStride + k·columnStride]) into K slices of KC; slice p
     /// holds MR-row panels, each kc columns of MR values (rows past M zero).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmBlocking blocking, float* a, nint rowStride, nint columnStride, int m, int k, float* packed)
     {
         var mr = blocking.MR;
@@ -61,6 +62,7 @@ internal static unsafe class Sgemm
     /// <param name="ldc">row stride of C</param>
     /// <param name="accumulate">add to C instead of overwriting it</param>
     /// <param name="packedB">scratch of <see cref="GemmBlocking.PackedBFloats"/> floats</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<TSource>(
         in GemmBlocking blocking, int m, int k, float* packedA, ref TSource b, int j0, int j1,
         float* c, nint ldc, bool accumulate, float* packedB)
@@ -81,6 +83,7 @@ internal static unsafe class Sgemm
     }
 
     /// <summary>C (=|+=) A·B for strided A and B, packing A itself and splitting C's columns over threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(
         GemmKernel kernel, int m, int n, int k,
         float* a, nint aRowStride, nint aColumnStride,

@@ -35,6 +35,7 @@ internal static unsafe class Winograd4x3
         { 0, 0, 1 },
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
@@ -91,6 +92,7 @@ internal static unsafe class Winograd4x3
     }
 
     /// <summary>U[ξ][oc, c] = (G g Gᵀ)[ξ], computed in double; U laid out as 36 matrices (m × c).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformFilters(float* weight, int m, int c, float* filters)
     {
         var gg = new double[Alpha, 3];
@@ -225,6 +227,7 @@ internal static unsafe class Winograd4x3
     }
 
     /// <summary>Row <paramref name="iy"/> of the plane from column <paramref name="x0"/>, <paramref name="width"/> values, zero outside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PaddedRow(in ConvGeometry g, float* plane, int iy, int x0, int width, float* destination)
     {
         var row = new Span<float>(destination, width);
@@ -242,6 +245,7 @@ internal static unsafe class Winograd4x3
     }
 
     /// <summary>Bᵀ applied across six rows, element-wise over <paramref name="n"/> columns: out[i] = Σ Bᵀ[i][r]·in[r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BRows(float* x, nint xs, float* o, nint os, int n)
     {
         var j = 0;
@@ -263,6 +267,7 @@ internal static unsafe class Winograd4x3
     }
 
     /// <summary>Bᵀ across the six columns of every tile of a tile row: columns are P0[tx], P1[tx], P2[tx], P3[tx], P0[tx + 1], P1[tx + 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BColumns(float* p0, float* p1, float* p2, float* p3, float* o, nint os, int tiles)
     {
         var j = 0;
@@ -305,6 +310,7 @@ internal static unsafe class Winograd4x3
     }
 
     /// <summary>Aᵀ across six rows (x, x + xs, …), element-wise over <paramref name="n"/> columns, into four rows (o, o + os, …).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AColumns(float* x, nint xs, float* o, nint os, int n)
     {
         var j = 0;
