@@ -109,6 +109,12 @@ internal static class ConvPlanner
             return false;
         }
 
+        if ((long)g.OC * g.GroupChannels * g.KH * g.KW > Parallel.Workspace.WeightBudgetFloats)
+        {
+            reason = "the weights are too large to flip into the workspace; use Im2colGemm";
+            return false;
+        }
+
         reason = string.Empty;
         return true;
     }

@@ -22,26 +22,43 @@ namespace ConvSharp.Compute;
 /// </summary>
 internal static unsafe class GemmConv
 {
-    /// <summary>The most floats one materialised column tile may hold (4 MB).</summary>
-    private const int TileFloats = 1 << 20;
-
     /// <summary>The most pixels one weight-gradient GEMM reduces over before accumulating (bounds packed A).</summary>
     private const int PixelSlice = 1 << 14;
+
+    /// <summary>
+    /// Floats of a slice that is reduced in order (weight-gradient pixel slices, input-gradient
+    /// tiles): 1 MB, independent of the thread count so that results are too.
+    /// </summary>
+    private const int SliceFloats = 1 << 18;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
-        var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
-        var packedSize = Sgemm.PackedASize(blocking, m, k);
+        var (m, k) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW);
+
+        // Packed weights follow the layer's size: a very large layer is done in passes over its output channels.
+        var rowsPerPass = RowsPerPass(blocking, m, k, g.Groups);
+        for (var r0 = 0; r0 < m; r0 += rowsPerPass)
+        {
+            ForwardRows(g, plan, blocking, r0, Math.Min(r0 + rowsPerPass, m), input, weight, bias, output);
+        }
+    }
+
+    /// <summary>Output channels [r0, r1) of every group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows(in ConvGeometry g, in ConvPlan plan, GemmBlocking blocking, int r0, int r1, float* input, float* weight, float* bias, float* output)
+    {
+        var (m, rows, k, pixels) = (g.GroupOutChannels, r1 - r0, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
+        var packedSize = Sgemm.PackedASize(blocking, rows, k);
         using var packedWeights = Workspace.Rent((long)packedSize * g.Groups);
         var packed = packedWeights.Pointer;
         for (var group = 0; group < g.Groups; group++)
         {
-            Sgemm.PackA(blocking, weight + ((nint)group * m * k), k, 1, m, k, packed + ((nint)group * packedSize));
+            Sgemm.PackA(blocking, weight + ((((nint)group * m) + r0) * k), k, 1, rows, k, packed + ((nint)group * packedSize));
         }
 
-        var chunk = PixelChunk(pixels, k, blocking.NR, g.N * g.Groups, plan.Threads);
+        var chunk = PixelChunk(pixels, k, blocking, g.N * g.Groups, plan.Threads);
         var chunks = (pixels + chunk - 1) / chunk;
         var geometry = g;
         var algorithm = plan.Algorithm;
@@ -50,18 +67,18 @@ internal static unsafe class GemmConv
             var (image, group, p0) = (task / chunks / geometry.Groups, task / chunks % geometry.Groups, task % chunks * chunk);
             var p1 = Math.Min(p0 + chunk, pixels);
             var source = input + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
-            var c = output + ((((nint)image * geometry.OC) + (group * m)) * pixels);
+            var c = output + ((((nint)image * geometry.OC) + (group * m) + r0) * pixels);
             var a = packed + ((nint)group * packedSize);
             using var packedB = Workspace.Rent(blocking.PackedBFloats(p1 - p0));
             switch (algorithm)
             {
                 case ConvAlgorithm.GemmDirect1x1:
                     var direct = new StridedSource(source, geometry.H * geometry.W, 1);
-                    Sgemm.Compute(blocking, m, k, a, ref direct, p0, p1, c, pixels, false, packedB.Pointer);
+                    Sgemm.Compute(blocking, rows, k, a, ref direct, p0, p1, c, pixels, false, packedB.Pointer);
                     break;
                 case ConvAlgorithm.ImplicitGemm:
                     var implicitColumns = new ImplicitColumnsSource(geometry, source);
-                    Sgemm.Compute(blocking, m, k, a, ref implicitColumns, p0, p1, c, pixels, false, packedB.Pointer);
+                    Sgemm.Compute(blocking, rows, k, a, ref implicitColumns, p0, p1, c, pixels, false, packedB.Pointer);
                     break;
                 default:
                     var width = p1 - p0;
@@ -73,7 +90,7 @@ internal static unsafe class GemmConv
                         }
 
                         var columns = new StridedSource(tile.Pointer - p0, width, 1);
-                        Sgemm.Compute(blocking, m, k, a, ref columns, p0, p1, c, pixels, false, packedB.Pointer);
+                        Sgemm.Compute(blocking, rows, k, a, ref columns, p0, p1, c, pixels, false, packedB.Pointer);
                     }
 
                     break;
@@ -81,9 +98,16 @@ internal static unsafe class GemmConv
 
             if (bias != null)
             {
-                AddBias(c, pixels, bias + ((nint)group * m), m, p0, p1);
+                AddBias(c, pixels, bias + ((nint)group * m) + r0, rows, p0, p1);
             }
         });
+    }
+
+    /// <summary>Rows of A packed per pass so that the packed weights of all groups stay within the weight budget.</summary>
+    private static int RowsPerPass(in GemmBlocking blocking, int m, int k, int groups)
+    {
+        var rows = Workspace.WeightBudgetFloats / Math.Max((long)k * groups, 1) / blocking.MR * blocking.MR;
+        return (int)Math.Min(Math.Max(rows, blocking.MR), Math.Max(m, 1));
     }
 
     /// <summary>dW = Σₙ dY·Colᵀ. Images are summed in chunks fixed by N alone, each into its own buffer, then the chunks in order.</summary>
@@ -99,6 +123,8 @@ internal static unsafe class GemmConv
         var geometry = g;
         var algorithm = plan.Algorithm;
         var partialPointer = partials.Pointer;
+        // Fixed by the shape alone: slices are summed one after another, so their size sets the order of the sums.
+        var pixelSlice = Math.Min(Math.Max(SliceFloats / blocking.PaddedRows(m), blocking.NR), PixelSlice);
         ParallelRunner.For(imageChunks * g.Groups * columnRanges.Count, plan.Threads, task =>
         {
             var range = columnRanges[task % columnRanges.Count];
@@ -111,9 +137,9 @@ internal static unsafe class GemmConv
             {
                 var dy = gradOutput + ((((nint)image * geometry.OC) + (group * m)) * pixels);
                 var x = input + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
-                for (var s0 = 0; s0 < pixels; s0 += PixelSlice)
+                for (var s0 = 0; s0 < pixels; s0 += pixelSlice)
                 {
-                    var slice = Math.Min(PixelSlice, pixels - s0);
+                    var slice = Math.Min(pixelSlice, pixels - s0);
                     using var packedA = Workspace.Rent(Sgemm.PackedASize(blocking, m, slice));
                     using var packedB = Workspace.Rent(blocking.PackedBFloats(range.End - range.Start));
                     Sgemm.PackA(blocking, dy + s0, pixels, 1, m, slice, packedA.Pointer);
@@ -159,19 +185,34 @@ internal static unsafe class GemmConv
     public static void BackwardInput(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* weight, float* gradInput)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
-        var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
-        var packedSize = Sgemm.PackedASize(blocking, k, m);
+        var (m, k) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW);
+        new Span<float>(gradInput, g.N * g.C * g.H * g.W).Clear();
+
+        // Rows of Wᵀ (column-matrix rows) per pass, so the packed weights stay within the weight budget.
+        var rowsPerPass = RowsPerPass(blocking, k, m, g.Groups);
+        for (var r0 = 0; r0 < k; r0 += rowsPerPass)
+        {
+            BackwardInputRows(g, plan, blocking, r0, Math.Min(r0 + rowsPerPass, k), gradOutput, weight, gradInput);
+        }
+    }
+
+    /// <summary>Adds the contribution of column-matrix rows [r0, r1) to dX.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardInputRows(in ConvGeometry g, in ConvPlan plan, GemmBlocking blocking, int r0, int r1, float* gradOutput, float* weight, float* gradInput)
+    {
+        var (m, k, rows, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, r1 - r0, g.OH * g.OW);
+        var packedSize = Sgemm.PackedASize(blocking, rows, m);
         using var packedWeights = Workspace.Rent((long)packedSize * g.Groups);
         var packed = packedWeights.Pointer;
         for (var group = 0; group < g.Groups; group++)
         {
-            // A = Wᵀ: A(i, j) = W[j, i], i over k, j over m.
-            Sgemm.PackA(blocking, weight + ((nint)group * m * k), 1, k, k, m, packed + ((nint)group * packedSize));
+            // A = Wᵀ rows r0..r1: A(i, j) = W[j, r0 + i], i over column-matrix rows, j over m.
+            Sgemm.PackA(blocking, weight + ((nint)group * m * k) + r0, 1, k, rows, m, packed + ((nint)group * packedSize));
         }
 
-        new Span<float>(gradInput, g.N * g.C * g.H * g.W).Clear();
-        var chunk = Math.Max(blocking.NR, Math.Min(pixels, TileFloats / Math.Max(k, 1) / blocking.NR * blocking.NR));
         var tasks = g.N * g.Groups;
+        // Fixed by the shape alone: tiles are scattered one after another, so their size sets the order of the sums.
+        var chunk = Math.Min(Math.Max(SliceFloats / Math.Max(rows, 1) / blocking.NR * blocking.NR, blocking.NR), Math.Max(blocking.NR, pixels));
         var innerThreads = Math.Max(1, plan.Threads / tasks);
         var geometry = g;
         ParallelRunner.For(tasks, plan.Threads, task =>
@@ -180,34 +221,35 @@ internal static unsafe class GemmConv
             var dy = gradOutput + ((((nint)image * geometry.OC) + (group * m)) * pixels);
             var dx = gradInput + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
             var a = packed + ((nint)group * packedSize);
-            using var tile = Workspace.Rent((long)k * Math.Min(chunk, pixels));
+            using var tile = Workspace.Rent((long)rows * Math.Min(chunk, pixels));
             for (var p0 = 0; p0 < pixels; p0 += chunk)
             {
                 var p1 = Math.Min(p0 + chunk, pixels);
                 var width = p1 - p0;
                 var tilePointer = tile.Pointer;
-                var ranges = WorkPartition.Columns(width, blocking.NR, (long)k * m * width, innerThreads);
+                var ranges = WorkPartition.Columns(width, blocking.NR, (long)rows * m * width, innerThreads);
                 ParallelRunner.For(ranges.Count, innerThreads, r =>
                 {
                     using var packedB = Workspace.Rent(blocking.PackedBFloats(ranges[r].End - ranges[r].Start));
                     var source = new StridedSource(dy + p0, pixels, 1);
-                    Sgemm.Compute(blocking, k, m, a, ref source, ranges[r].Start, ranges[r].End, tilePointer, width, false, packedB.Pointer);
+                    Sgemm.Compute(blocking, rows, m, a, ref source, ranges[r].Start, ranges[r].End, tilePointer, width, false, packedB.Pointer);
                 });
-                for (var row = 0; row < k; row++)
+                for (var row = 0; row < rows; row++)
                 {
-                    Col2imScatter.Row(geometry, dx, row, p0, width, tilePointer + ((nint)row * width));
+                    Col2imScatter.Row(geometry, dx, r0 + row, p0, width, tilePointer + ((nint)row * width));
                 }
             }
         });
     }
 
-    /// <summary>Output pixels per work item: NR-aligned, enough items for the threads, and a column tile within its bound.</summary>
-    private static int PixelChunk(int pixels, int k, int nr, int outerItems, int threads)
+    /// <summary>Output pixels per work item: NR-aligned, enough items for the threads, and a column tile within the item budget.</summary>
+    private static int PixelChunk(int pixels, int k, in GemmBlocking blocking, int outerItems, int threads)
     {
+        var nr = blocking.NR;
         var wanted = Math.Max(1, ((2 * threads) + outerItems - 1) / outerItems);
         var chunk = (pixels + wanted - 1) / wanted;
         chunk = Math.Max(chunk, Math.Min(pixels, 4 * nr));
-        chunk = Math.Min(chunk, Math.Max(nr, TileFloats / Math.Max(k, 1)));
+        chunk = Math.Min(chunk, Math.Max(nr, Workspace.ItemBudgetFloats(threads) / 2 / Math.Max(k, 1)));
         return Math.Max(1, (chunk + nr - 1) / nr * nr);
     }
 

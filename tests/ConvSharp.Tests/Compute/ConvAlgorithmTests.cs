@@ -122,6 +122,20 @@ public class ConvAlgorithmTests
     }
 
     [Fact]
+    public void The_dispatcher_picks_the_widest_kernel_the_runtime_accelerates()
+    {
+        var expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported
+            ? ConvSharp.Compute.Gemm.GemmKernel.Avx512
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported
+                ? ConvSharp.Compute.Gemm.GemmKernel.Avx2
+                : ConvSharp.Compute.Gemm.GemmKernel.Scalar;
+        if (Environment.GetEnvironmentVariable("CONVSHARP_GEMM_KERNEL") is null)
+        {
+            Assert.Equal(expected, CpuCaps.Current.Kernel);
+        }
+    }
+
+    [Fact]
     public void A_forced_algorithm_that_cannot_run_the_shape_says_why()
     {
         var g = Shape(1, 2, 8, 8, 2, 5, 5, 2, 1, 0, 1);

@@ -20,6 +20,19 @@ internal static unsafe class FftConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
+        // Kernel spectra are kept for a batch of output channels at a time, within the weight budget.
+        var area = TileSize(g) * TileSize(g);
+        var perPass = (int)Math.Clamp(Workspace.WeightBudgetFloats / (2L * area), 1, g.OC);
+        for (var oc0 = 0; oc0 < g.OC; oc0 += perPass)
+        {
+            ForwardChannels(g, plan, oc0, Math.Min(oc0 + perPass, g.OC), input, weight, bias, output);
+        }
+    }
+
+    /// <summary>Output channels [oc0, oc1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardChannels(in ConvGeometry g, in ConvPlan plan, int oc0, int oc1, float* input, float* weight, float* bias, float* output)
+    {
         var size = TileSize(g);
         var fft = TileFft.For(size);
         var (validH, validW) = (size - g.KH + 1, size - g.KW + 1);
@@ -27,19 +40,21 @@ internal static unsafe class FftConv
         var tiles = tilesH * tilesW;
         var pairs = (tiles + 1) / 2;
         var area = size * size;
+        var channels = oc1 - oc0;
 
         // The conjugated spectrum of every output channel's kernel, in the transposed layout the tiles use.
-        using var spectra = Workspace.Rent(2L * g.OC * area);
-        for (var oc = 0; oc < g.OC; oc++)
+        using var spectra = Workspace.Rent(2L * channels * area);
+        for (var j = 0; j < channels; j++)
         {
-            var re = spectra.Pointer + (2L * oc * area);
+            var oc = oc0 + j;
+            var re = spectra.Pointer + (2L * j * area);
             var im = re + area;
             new Span<float>(re, 2 * area).Clear();
             for (var kh = 0; kh < g.KH; kh++)
             {
                 for (var kw = 0; kw < g.KW; kw++)
                 {
-                    re[(kh * size) + kw] = weight[(((nint)oc * g.KH) + kh) * g.KW + kw];
+                    re[(kh * size) + kw] = weight[((((nint)oc * g.KH) + kh) * g.KW) + kw];
                 }
             }
 
@@ -53,10 +68,11 @@ internal static unsafe class FftConv
 
         var geometry = g;
         var spectraPointer = spectra.Pointer;
-        ParallelRunner.For(g.N * g.OC * pairs, plan.Threads, task =>
+        ParallelRunner.For(g.N * channels * pairs, plan.Threads, task =>
         {
             var (plane, pair) = (task / pairs, task % pairs);
-            var (image, oc) = (plane / geometry.OC, plane % geometry.OC);
+            var (image, j) = (plane / channels, plane % channels);
+            var oc = oc0 + j;
             var channel = oc / geometry.GroupOutChannels;
             var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
             var destination = output + ((((nint)image * geometry.OC) + oc) * geometry.OH * geometry.OW);
@@ -76,7 +92,7 @@ internal static unsafe class FftConv
             }
 
             Transform(fft, re, im, inverse: false);
-            Multiply(re, im, spectraPointer + (2L * oc * area), spectraPointer + (2L * oc * area) + area, area);
+            Multiply(re, im, spectraPointer + (2L * j * area), spectraPointer + (2L * j * area) + area, area);
             Transform(fft, re, im, inverse: true);
             var b = bias == null ? 0f : bias[oc];
             var scale = 1f / area;

@@ -18,18 +18,19 @@ internal enum GemmKernel
 /// and <c>_skx.c</c>): MR×NR is the register tile; KC the depth of a packed panel (a KC×NR
 /// panel of B stays in L1 while the kernel walks the A panels); MC the height of the block of
 /// packed A that stays in L2 while the B panels stream past; NC the width of a packed B block
-/// (KC×NC stays in L3).
+/// (KC×NC, about 1 MB: BLIS takes 4080 columns to fill L3, but a smaller block bounds the
+/// workspace per thread and measured no slower on the conv shapes).
 /// </summary>
 internal readonly record struct GemmBlocking(GemmKernel Kernel, int MR, int NR, int MC, int KC, int NC)
 {
     /// <summary>6×16: 12 ymm accumulators + 2 B vectors + 1 broadcast of 16 registers (BLIS haswell: 6×16, MC 168, KC 256, NC 4080).</summary>
-    public static readonly GemmBlocking Avx2 = new(GemmKernel.Avx2, 6, 16, 168, 256, 4080);
+    public static readonly GemmBlocking Avx2 = new(GemmKernel.Avx2, 6, 16, 168, 256, 1024);
 
     /// <summary>8×32: 16 zmm accumulators + 2 B vectors + 1 broadcast of 32 registers; MC 480, KC 384 as BLIS skx.</summary>
-    public static readonly GemmBlocking Avx512 = new(GemmKernel.Avx512, 8, 32, 480, 384, 3072);
+    public static readonly GemmBlocking Avx512 = new(GemmKernel.Avx512, 8, 32, 480, 384, 1024);
 
     /// <summary>The same 6×16 tile as AVX2 in plain loops, so packing is shared with it.</summary>
-    public static readonly GemmBlocking Scalar = new(GemmKernel.Scalar, 6, 16, 168, 256, 4080);
+    public static readonly GemmBlocking Scalar = new(GemmKernel.Scalar, 6, 16, 168, 256, 1024);
 
     public static GemmBlocking For(GemmKernel kernel) => kernel switch
     {

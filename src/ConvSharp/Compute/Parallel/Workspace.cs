@@ -13,6 +13,19 @@ internal static class Workspace
     /// <summary>32 MB: the most workspace any one buffer may take.</summary>
     public const int MaxFloats = 8 << 20;
 
+    /// <summary>
+    /// 16 MB for buffers whose size follows the weights (packed or transformed filters): larger
+    /// layers are processed in passes over their output channels.
+    /// </summary>
+    public const int WeightBudgetFloats = 4 << 20;
+
+    /// <summary>
+    /// The floats one work item may hold when <paramref name="threads"/> run at once: 16 MB
+    /// shared by the items in flight, so a call stays within 32 MB with the weight buffers,
+    /// whatever the image size and thread count.
+    /// </summary>
+    public static int ItemBudgetFloats(int threads) => Math.Max(1 << 16, (4 << 20) / Math.Max(threads, 1));
+
     private const int MinimumClass = 10;
     private const int KeptPerClass = 8;
     private static readonly ConcurrentBag<float[]>[] Buckets =

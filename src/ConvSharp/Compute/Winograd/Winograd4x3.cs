@@ -21,9 +21,6 @@ internal static unsafe class Winograd4x3
     private const int Alpha = 6;
     private const int Points = Alpha * Alpha;
 
-    /// <summary>The most floats of transformed input and products one work item may hold.</summary>
-    private const int ItemFloats = 1 << 20;
-
     /// <summary>G (6×3): the filter transform.</summary>
     private static readonly double[,] G =
     {
@@ -38,10 +35,22 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
+        // The transformed filters are four times the weights: a very large layer is done in passes over its output channels.
         var blocking = GemmBlocking.For(plan.Kernel);
-        var (m, c) = (g.GroupOutChannels, g.GroupChannels);
+        var perChannel = (long)Points * g.Groups * g.GroupChannels;
+        var rowsPerPass = (int)Math.Min(Math.Max(Workspace.WeightBudgetFloats / perChannel / blocking.MR * blocking.MR, blocking.MR), Math.Max(g.GroupOutChannels, 1));
+        for (var o0 = 0; o0 < g.GroupOutChannels; o0 += rowsPerPass)
+        {
+            ForwardChannels(g, plan, blocking, o0, Math.Min(o0 + rowsPerPass, g.GroupOutChannels), input, weight, bias, output);
+        }
+    }
+
+    /// <summary>Output channels [o0, o1) of every group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardChannels(in ConvGeometry g, in ConvPlan plan, GemmBlocking blocking, int o0, int o1, float* input, float* weight, float* bias, float* output)
+    {
+        var (m, c) = (o1 - o0, g.GroupChannels);
         var (tilesH, tilesW) = ((g.OH + 3) / 4, (g.OW + 3) / 4);
-        var tiles = tilesH * tilesW;
 
         // U[group][ξ] = (G g Gᵀ)[ξ] for every (oc, c), packed as the GEMM's A.
         var packedSize = Sgemm.PackedASize(blocking, m, c);
@@ -50,7 +59,7 @@ internal static unsafe class Winograd4x3
         {
             for (var group = 0; group < g.Groups; group++)
             {
-                TransformFilters(weight + ((nint)group * m * c * 9), m, c, filters.Pointer);
+                TransformFilters(weight + ((((nint)group * g.GroupOutChannels) + o0) * c * 9), m, c, filters.Pointer);
                 for (var point = 0; point < Points; point++)
                 {
                     var packed = packedFilters.Pointer + ((((nint)group * Points) + point) * packedSize);
@@ -61,7 +70,7 @@ internal static unsafe class Winograd4x3
 
         // Work items: (image, group, band of tile rows), the band bounded so its transforms stay small.
         var perTileRow = (long)Points * (m + c) * tilesW;
-        var bandRows = (int)Math.Clamp(ItemFloats / perTileRow, 1, tilesH);
+        var bandRows = (int)Math.Clamp(Workspace.ItemBudgetFloats(plan.Threads) / perTileRow, 1, tilesH);
         var wanted = Math.Max(1, ((2 * plan.Threads) + (g.N * g.Groups) - 1) / (g.N * g.Groups));
         bandRows = Math.Min(bandRows, Math.Max(1, (tilesH + wanted - 1) / wanted));
         var bands = (tilesH + bandRows - 1) / bandRows;
@@ -74,7 +83,8 @@ internal static unsafe class Winograd4x3
             var ty1 = Math.Min(ty0 + bandRows, tilesH);
             var count = (ty1 - ty0) * tilesW;
             var source = input + ((((nint)image * geometry.C) + ((nint)group * c)) * geometry.H * geometry.W);
-            var destination = output + ((((nint)image * geometry.OC) + ((nint)group * m)) * geometry.OH * geometry.OW);
+            var firstChannel = (group * geometry.GroupOutChannels) + o0;
+            var destination = output + ((((nint)image * geometry.OC) + firstChannel) * geometry.OH * geometry.OW);
             using var transformed = Workspace.Rent((long)Points * c * count);
             using var products = Workspace.Rent((long)Points * m * count);
             using var packedB = Workspace.Rent(blocking.PackedBFloats(count));
@@ -87,7 +97,7 @@ internal static unsafe class Winograd4x3
                 Sgemm.Compute(blocking, m, c, a, ref panels, 0, count, products.Pointer + ((nint)point * m * count), count, false, packedB.Pointer);
             }
 
-            TransformOutput(geometry, products.Pointer, m, ty0, ty1, tilesW, bias == null ? null : bias + ((nint)group * m), destination, scratch.Pointer);
+            TransformOutput(geometry, products.Pointer, m, ty0, ty1, tilesW, bias == null ? null : bias + firstChannel, destination, scratch.Pointer);
         });
     }
 
