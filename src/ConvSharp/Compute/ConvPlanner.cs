@@ -124,10 +124,19 @@ internal static class ConvPlanner
         switch (direction)
         {
             case ConvDirection.BackwardInput:
-                // Stride 1: the transposed problem is a forward convolution, and gets the forward rules (Winograd included).
-                return TryTransposed(g, out var transposed, out _) ? Choose(transposed, ConvDirection.Forward) : ConvAlgorithm.Im2colGemm;
+                // Stride 1: the transposed problem is a forward convolution, and gets the forward rules
+                // (Winograd included) — unless it has so few output channels (the layer's inputs) that
+                // a GEMM would waste most of its register tile; then the col2im GEMM, whose rows are
+                // the layer's C·KH·KW, does better (LeNet's first layer: 4 ms against 14).
+                if (TryTransposed(g, out var transposed, out _) && (transposed.GroupChannels == 1 || transposed.GroupOutChannels >= 4))
+                {
+                    return Choose(transposed, ConvDirection.Forward);
+                }
+
+                return ConvAlgorithm.Im2colGemm;
             case ConvDirection.BackwardWeight:
-                return g.GroupChannels == 1 ? ConvAlgorithm.Direct
+                // The direct sums win only with one output channel per input channel (a GEMM of one row).
+                return g.GroupChannels == 1 && g.GroupOutChannels < 4 ? ConvAlgorithm.Direct
                     : Is1x1(g) ? ConvAlgorithm.GemmDirect1x1
                     : ConvAlgorithm.ImplicitGemm;
         }

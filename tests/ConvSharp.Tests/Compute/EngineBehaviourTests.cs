@@ -21,6 +21,7 @@ public class EngineBehaviourTests
         { "Laplacian on an image", 1, 1024, 1, 3, 1, 1, 1, "Direct/Direct/Direct" },
         { "15×15 blur", 1, 1024, 1, 15, 1, 1, 1, "Fft/Fft/Direct" },
         { "depthwise", 32, 56, 32, 3, 1, 1, 32, "Direct/Direct/Direct" },
+        { "LeNet's first layer", 1, 28, 6, 5, 1, 1, 1, "Direct/Im2colGemm/ImplicitGemm" },
         { "pointwise", 256, 28, 256, 1, 1, 1, 1, "GemmDirect1x1/GemmDirect1x1/GemmDirect1x1" },
         { "ResNet 3×3", 64, 56, 64, 3, 1, 1, 1, "Winograd4x3/Winograd4x3/ImplicitGemm" },
         { "few channels 3×3", 3, 56, 8, 3, 1, 1, 1, "ImplicitGemm/ImplicitGemm/ImplicitGemm" },

@@ -18,6 +18,8 @@ namespace ConvSharp.Compute.Gemm;
 /// </remarks>
 internal static unsafe class Sgemm
 {
+    internal static readonly bool SkipKernels = Environment.GetEnvironmentVariable("CONVSHARP_PROFILE_SKIP_KERNELS") == "1";
+
     /// <summary>Floats needed to hold A packed for <paramref name="blocking"/>.</summary>
     public static int PackedASize(in GemmBlocking blocking, int m, int k) => blocking.PaddedRows(m) * k;
 
@@ -37,13 +39,25 @@ internal static unsafe class Sgemm
             var slice = packed + ((nint)pc * paddedRows);
             for (var ir = 0; ir < paddedRows; ir += mr)
             {
+                // Row by row: contiguous reads when A's rows are, strided writes within the L1-sized panel.
                 var panel = slice + ((nint)ir * kc);
-                for (var kk = 0; kk < kc; kk++)
+                for (var r = 0; r < mr; r++)
                 {
-                    for (var r = 0; r < mr; r++)
+                    var i = ir + r;
+                    var source = a + (i * rowStride) + (pc * columnStride);
+                    if (i >= m)
                     {
-                        var i = ir + r;
-                        panel[(kk * mr) + r] = i < m ? a[(i * rowStride) + ((pc + kk) * columnStride)] : 0f;
+                        for (var kk = 0; kk < kc; kk++)
+                        {
+                            panel[(kk * mr) + r] = 0f;
+                        }
+                    }
+                    else
+                    {
+                        for (var kk = 0; kk < kc; kk++)
+                        {
+                            panel[(kk * mr) + r] = source[kk * columnStride];
+                        }
                     }
                 }
             }
@@ -144,6 +158,11 @@ internal static unsafe class Sgemm
                 // Loop 4: over K by KC (evened out: see DepthFor); pack the KC×NC block of B.
                 var kc = Math.Min(depth, k - pc);
                 b.Pack(pc, kc, jc, nc, nr, packedB);
+                if (SkipKernels)
+                {
+                    continue;
+                }
+
                 var add = accumulate || pc > 0;
                 var slice = packedA + ((nint)pc * paddedRows);
                 for (var ic = 0; ic < m; ic += blocking.MC)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using ConvSharp.Convolution;
 
@@ -51,10 +52,28 @@ internal static unsafe class Im2colGather
                 }
                 else
                 {
-                    for (var j = 0; j < run; j++)
+                    // Strided: the columns whose reads fall inside the row, without checks, then the edges.
+                    var first = Math.Clamp((-iw0 + g.StrideW - 1) / g.StrideW, 0, run);
+                    var last = Math.Clamp(((g.W - 1 - iw0) / g.StrideW) + 1, first, run);
+                    if (g.W - 1 - iw0 < 0)
                     {
-                        var iw = iw0 + (j * g.StrideW);
-                        destination[j] = (uint)iw < (uint)g.W ? row[iw] : 0f;
+                        last = first;
+                    }
+
+                    for (var j = 0; j < first; j++)
+                    {
+                        destination[j] = 0f;
+                    }
+
+                    var source = row + iw0;
+                    for (var j = first; j < last; j++)
+                    {
+                        destination[j] = source[j * g.StrideW];
+                    }
+
+                    for (var j = last; j < run; j++)
+                    {
+                        destination[j] = 0f;
                     }
                 }
             }
@@ -65,7 +84,68 @@ internal static unsafe class Im2colGather
             oh++;
         }
     }
+    /// <summary>
+    /// Writes row <paramref name="k"/>, pixels [p0, p0 + count), straight into the GEMM's packed
+    /// layout: pixel p0 + q goes to panel q / nr, column q % nr, so panel i's copy of this row
+    /// starts at destination + i·panelStride. Runs of pixels in one output row are copied in
+    /// pieces that end at panel boundaries, whole vectors where they can.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RowIntoPanels(in ConvGeometry g, float* image, int k, int p0, int count, float* destination, nint panelStride, int nr)
+    {
+        var kw = k % g.KW;
+        var kh = k / g.KW % g.KH;
+        var c = k / (g.KW * g.KH);
+        var plane = image + ((nint)c * g.H * g.W);
+        var oh = p0 / g.OW;
+        var ow = p0 % g.OW;
+        var q = 0;
+        while (q < count)
+        {
+            var run = Math.Min(count - q, g.OW - ow);
+            var ih = (oh * g.StrideH) - g.PadTop + (kh * g.DilationH);
+            var row = (uint)ih < (uint)g.H ? plane + ((nint)ih * g.W) : null;
+            var iw = (ow * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+            var end = q + run;
+            while (q < end)
+            {
+                // One piece: up to the end of the run or of the current panel.
+                var column = q % nr;
+                var piece = Math.Min(end - q, nr - column);
+                var target = destination + ((q / nr) * panelStride) + column;
+                if (row != null && g.StrideW == 1 && iw >= 0 && iw + piece <= g.W)
+                {
+                    var source = row + iw;
+                    var j = 0;
+                    for (; j + Vector<float>.Count <= piece; j += Vector<float>.Count)
+                    {
+                        Unsafe.WriteUnaligned(target + j, Unsafe.ReadUnaligned<Vector<float>>(source + j));
+                    }
+
+                    for (; j < piece; j++)
+                    {
+                        target[j] = source[j];
+                    }
+                }
+                else
+                {
+                    for (var j = 0; j < piece; j++)
+                    {
+                        var x = iw + (j * g.StrideW);
+                        target[j] = row != null && (uint)x < (uint)g.W ? row[x] : 0f;
+                    }
+                }
+
+                q += piece;
+                iw += piece * g.StrideW;
+            }
+
+            ow = 0;
+            oh++;
+        }
+    }
 }
+
 
 /// <summary>
 /// Implicit GEMM's B operand for the forward pass: B(k, p) = column matrix (k, p), gathered
@@ -76,18 +156,20 @@ internal readonly unsafe struct ImplicitColumnsSource(ConvGeometry g, float* ima
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(int k0, int kc, int j0, int nc, int nr, float* destination)
     {
-        for (var jp = 0; jp < nc; jp += nr)
+        var panelStride = (nint)kc * nr;
+        for (var k = 0; k < kc; k++)
         {
-            var width = Math.Min(nr, nc - jp);
-            var panel = destination + ((nint)jp * kc);
+            Im2colGather.RowIntoPanels(g, image, k0 + k, j0, nc, destination + ((nint)k * nr), panelStride, nr);
+        }
+
+        var width = nc % nr;
+        if (width != 0)
+        {
+            // The last panel's columns past nc are zero.
+            var last = destination + ((nint)(nc / nr) * panelStride);
             for (var k = 0; k < kc; k++)
             {
-                var row = panel + ((nint)k * nr);
-                Im2colGather.Row(g, image, k0 + k, j0 + jp, width, row);
-                if (width < nr)
-                {
-                    new Span<float>(row + width, nr - width).Clear();
-                }
+                new Span<float>(last + ((nint)k * nr) + width, nr - width).Clear();
             }
         }
     }
@@ -95,7 +177,9 @@ internal readonly unsafe struct ImplicitColumnsSource(ConvGeometry g, float* ima
 
 /// <summary>
 /// The weight gradient's B operand: B(p, k) = column matrix (k, p), the transposed column
-/// matrix, gathered from the image; the GEMM's K runs over output pixels.
+/// matrix, gathered from the image; the GEMM's K runs over output pixels. Eight column-matrix
+/// rows at a time are gathered into a small tile (contiguous copies along the pixels), which
+/// 8×8 transposes then write into the panels (each panel row holds NR consecutive k).
 /// </summary>
 internal readonly unsafe struct ImplicitTransposedColumnsSource(ConvGeometry g, float* image) : Gemm.IPanelSource
 {
@@ -104,30 +188,60 @@ internal readonly unsafe struct ImplicitTransposedColumnsSource(ConvGeometry g, 
     public void Pack(int k0, int kc, int j0, int nc, int nr, float* destination)
     {
         // Rows of B are pixels k0..k0+kc, columns are column-matrix rows j0..j0+nc.
-        var run = stackalloc float[512];
-        for (var jp = 0; jp < nc; jp += nr)
+        const int Chunk = 256;
+        var tile = stackalloc float[8 * (Chunk + 8)];
+        var stride = Chunk + 8;
+        for (var jp = 0; jp < nc; jp += 8)
         {
-            var width = Math.Min(nr, nc - jp);
-            var panel = destination + ((nint)jp * kc);
-            for (var j = 0; j < nr; j++)
+            var rows = Math.Min(8, nc - jp);
+            var panel = destination + ((nint)(jp / nr * nr) * kc);
+            var column = jp % nr;
+            for (var p = 0; p < kc; p += Chunk)
             {
-                for (var p = 0; p < kc; p += 512)
+                var count = Math.Min(Chunk, kc - p);
+                for (var r = 0; r < 8; r++)
                 {
-                    var count = Math.Min(512, kc - p);
-                    if (j < width)
+                    var row = tile + (r * stride);
+                    if (r < rows)
                     {
-                        Im2colGather.Row(g, image, j0 + jp + j, k0 + p, count, run);
+                        Im2colGather.Row(g, image, j0 + jp + r, k0 + p, count, row);
                     }
                     else
                     {
-                        new Span<float>(run, count).Clear();
+                        new Span<float>(row, count).Clear();
                     }
 
-                    for (var q = 0; q < count; q++)
+                    new Span<float>(row + count, (count + 7) / 8 * 8 - count).Clear();
+                }
+
+                for (var q = 0; q < count; q += 8)
+                {
+                    if (q + 8 <= count)
                     {
-                        panel[((nint)(p + q) * nr) + j] = run[q];
+                        Transpose8x8.Block(tile + q, stride, panel + ((nint)(p + q) * nr) + column, nr);
+                    }
+                    else
+                    {
+                        for (var qq = q; qq < count; qq++)
+                        {
+                            for (var r = 0; r < 8; r++)
+                            {
+                                panel[((nint)(p + qq) * nr) + column + r] = tile[(r * stride) + qq];
+                            }
+                        }
                     }
                 }
+            }
+        }
+
+        var written = (nc + 7) / 8 * 8;
+        if (written % nr != 0)
+        {
+            // The last panel's columns past the last group of eight are zero.
+            var last = destination + ((nint)(written / nr * nr) * kc);
+            for (var p = 0; p < kc; p++)
+            {
+                new Span<float>(last + ((nint)p * nr) + (written % nr), nr - (written % nr)).Clear();
             }
         }
     }
