@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Im2col;
@@ -125,6 +127,28 @@ internal static unsafe class Im2colGather
                     for (; j < piece; j++)
                     {
                         target[j] = source[j];
+                    }
+                }
+                else if (row != null && iw >= 0 && iw + ((piece - 1) * g.StrideW) < g.W)
+                {
+                    // Strided and inside the row: no checks; stride 2 eight at a time with AVX2.
+                    var source = row + iw;
+                    var s = g.StrideW;
+                    var j = 0;
+                    if (s == 2 && Avx2.IsSupported)
+                    {
+                        var evens = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+                        for (; j + 8 <= piece && iw + (2 * j) + 16 <= g.W; j += 8)
+                        {
+                            var low = Avx2.PermuteVar8x32(Avx.LoadVector256(source + (2 * j)), evens);
+                            var high = Avx2.PermuteVar8x32(Avx.LoadVector256(source + (2 * j) + 8), evens);
+                            Avx.Store(target + j, Avx.Permute2x128(low, high, 0x20));
+                        }
+                    }
+
+                    for (; j < piece; j++)
+                    {
+                        target[j] = source[j * s];
                     }
                 }
                 else
