@@ -41,6 +41,9 @@ internal static unsafe class ConvEngine
                 case ConvAlgorithm.Direct:
                     DirectConv.Forward(g, plan, x, w, biasOrNull, y);
                     break;
+                case ConvAlgorithm.Winograd4x3 when g.DilationH > 1 || g.DilationW > 1:
+                    DilatedPhases.Forward(g, plan, x, w, biasOrNull, y);
+                    break;
                 case ConvAlgorithm.Winograd4x3:
                     Winograd4x3.Forward(g, plan, x, w, biasOrNull, y);
                     break;

@@ -75,8 +75,11 @@ internal static class ConvPlanner
             case ConvAlgorithm.GemmDirect1x1 when !Is1x1(g):
                 reason = "GemmDirect1x1 needs a 1×1 kernel with stride 1 and no padding";
                 return false;
-            case ConvAlgorithm.Winograd4x3 when g.KH != 3 || g.KW != 3 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1:
-                reason = "Winograd4x3 needs a 3×3 kernel with stride 1 and dilation 1";
+            case ConvAlgorithm.Winograd4x3 when g.KH != 3 || g.KW != 3 || g.StrideH != 1 || g.StrideW != 1:
+                reason = "Winograd4x3 needs a 3×3 kernel with stride 1";
+                return false;
+            case ConvAlgorithm.Winograd4x3 when (g.DilationH > 1 || g.DilationW > 1) && !PhasesFit(g):
+                reason = "Winograd4x3 takes a dilated kernel only when the image, the output and the paddings divide by the dilation (it splits the image into phases), within the workspace";
                 return false;
             case ConvAlgorithm.Fft when g.GroupChannels != 1 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1:
                 reason = "Fft needs single-channel (or depthwise) filters with stride 1 and dilation 1";
@@ -173,6 +176,11 @@ internal static class ConvPlanner
     private static bool UseFft(in ConvGeometry g) =>
         g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1 &&
         g.KH * g.KW >= 13 * 13 && (long)g.OH * g.OW >= 256 * 256;
+
+    /// <summary>A dilated convolution Winograd can run phase by phase, with the phase copies inside the workspace.</summary>
+    private static bool PhasesFit(in ConvGeometry g) =>
+        Winograd.DilatedPhases.TryPhases(g, out _) &&
+        (long)g.N * Math.Max(g.C * g.H * g.W, g.OC * g.OH * g.OW) <= Parallel.Workspace.WeightBudgetFloats;
 
     private static bool Is1x1(in ConvGeometry g) =>
         g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop + g.PadBottom + g.PadLeft + g.PadRight == 0;

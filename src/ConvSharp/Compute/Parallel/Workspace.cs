@@ -27,6 +27,9 @@ internal static class Workspace
     public static int ItemBudgetFloats(int threads) => Math.Max(1 << 16, (4 << 20) / Math.Max(threads, 1));
 
     private const int MinimumClass = 10;
+
+    /// <summary>Floats after each buffer that Debug builds fill with a canary and check when the buffer comes back.</summary>
+    internal const int GuardFloats = 16;
     private const int KeptPerClass = 8;
     private static readonly ConcurrentBag<float[]>[] Buckets =
         [.. Enumerable.Range(0, 24).Select(_ => new ConcurrentBag<float[]>())];
@@ -48,7 +51,7 @@ internal static class Workspace
                 $"internal error: a workspace of {floats * 4 / (1 << 20)} MB was requested, over the {MaxFloats * 4 / (1 << 20)} MB bound; the algorithm must tile its work");
         }
 
-        var sizeClass = Math.Max(MinimumClass, 64 - (int)long.LeadingZeroCount(Math.Max(floats, 1) - 1));
+        var sizeClass = Math.Max(MinimumClass, 64 - (int)long.LeadingZeroCount(Math.Max(floats + GuardFloats, 1) - 1));
         if (!Buckets[sizeClass].TryTake(out var array))
         {
             array = GC.AllocateUninitializedArray<float>(1 << sizeClass, pinned: true);
@@ -60,7 +63,7 @@ internal static class Workspace
         {
         }
 
-        return new WorkspaceBuffer(array, sizeClass);
+        return new WorkspaceBuffer(array, sizeClass, (int)floats);
     }
 
     internal static void Return(float[] array, int sizeClass)
@@ -76,13 +79,17 @@ internal static class Workspace
 /// <summary>A rented, pinned scratch buffer; dispose to give it back.</summary>
 internal readonly unsafe struct WorkspaceBuffer : IDisposable
 {
+    private static readonly float Canary = BitConverter.Int32BitsToSingle(0x7FC0_0BAD);
     private readonly float[] _array;
     private readonly int _sizeClass;
+    private readonly int _length;
 
-    internal WorkspaceBuffer(float[] array, int sizeClass)
+    internal WorkspaceBuffer(float[] array, int sizeClass, int length)
     {
         _array = array;
         _sizeClass = sizeClass;
+        _length = length;
+        PlaceGuard();
     }
 
     /// <summary>The first float; the array is pinned for its whole life.</summary>
@@ -90,5 +97,25 @@ internal readonly unsafe struct WorkspaceBuffer : IDisposable
 
     public Span<float> Span => _array;
 
-    public void Dispose() => Workspace.Return(_array, _sizeClass);
+    public void Dispose()
+    {
+        CheckGuard();
+        Workspace.Return(_array, _sizeClass);
+    }
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void PlaceGuard() => _array.AsSpan(_length, Workspace.GuardFloats).Fill(Canary);
+
+    /// <summary>Debug builds (the tests) catch a kernel that wrote past the workspace it asked for.</summary>
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void CheckGuard()
+    {
+        foreach (var value in _array.AsSpan(_length, Workspace.GuardFloats))
+        {
+            if (BitConverter.SingleToInt32Bits(value) != BitConverter.SingleToInt32Bits(Canary))
+            {
+                throw new InvalidOperationException($"internal error: a kernel wrote past the end of its {_length}-float workspace");
+            }
+        }
+    }
 }

@@ -81,14 +81,17 @@ internal static unsafe class Winograd4x3
             var (image, group, band) = (task / bands / geometry.Groups, task / bands % geometry.Groups, task % bands);
             var ty0 = band * bandRows;
             var ty1 = Math.Min(ty0 + bandRows, tilesH);
-            var count = (ty1 - ty0) * tilesW;
+            // Tiles are numbered with one spare column per tile row (t = row·(tilesW + 1) + tx), so
+            // every transform runs along the whole band in vectors; the spare columns are computed
+            // and never stored.
+            var count = (ty1 - ty0) * (tilesW + 1);
             var source = input + ((((nint)image * geometry.C) + ((nint)group * c)) * geometry.H * geometry.W);
             var firstChannel = (group * geometry.GroupOutChannels) + o0;
             var destination = output + ((((nint)image * geometry.OC) + firstChannel) * geometry.OH * geometry.OW);
             using var transformed = Workspace.Rent((long)Points * c * count);
             using var products = Workspace.Rent((long)Points * m * count);
             using var packedB = Workspace.Rent(blocking.PackedBFloats(count));
-            using var scratch = Workspace.Rent(ScratchFloats(tilesW));
+            using var scratch = Workspace.Rent(ScratchFloats(tilesW, count));
             TransformInput(geometry, source, c, ty0, ty1, tilesW, transformed.Pointer, scratch.Pointer);
             for (var point = 0; point < Points; point++)
             {
@@ -131,15 +134,19 @@ internal static unsafe class Winograd4x3
         }
     }
 
-    /// <summary>Scratch floats for one tile row's transforms: 6 padded rows, 6 transformed rows, 24 de-interleaved columns.</summary>
-    private static int ScratchFloats(int tilesW) => (12 * ((4 * tilesW) + 2 + 16)) + (24 * (tilesW + 1 + 16));
+    /// <summary>
+    /// Scratch floats: the input transform's 6 padded and 6 transformed rows of one tile row and
+    /// 24 band-long de-interleaved columns; the output transform's 24 + 16 band-long rows.
+    /// </summary>
+    private static int ScratchFloats(int tilesW, int count) => (12 * ((4 * tilesW) + 2 + 16)) + (40 * (count + 16));
 
     /// <summary>
     /// V[ξ][c, t] = (Bᵀ d B)[ξ] for the tiles of tile rows [ty0, ty1), d each tile's 6×6 block of
     /// input (zero outside the image), vectorised along the rows: Bᵀ first combines the six input
-    /// rows of a tile row element-wise (T = Bᵀ·R, whole rows at once), then the six columns of
-    /// every tile: column 4·tx + k of T, de-interleaved into P[k][tx], makes the columns of tile tx
-    /// P0[tx], P1[tx], P2[tx], P3[tx], P0[tx + 1], P1[tx + 1] — contiguous along tx again.
+    /// rows of a tile row element-wise (T = Bᵀ·R, whole rows at once); column 4·tx + k of T,
+    /// de-interleaved into P[k][t], makes the columns of tile t the values P0[t], P1[t], P2[t],
+    /// P3[t], P0[t + 1], P1[t + 1] — contiguous along the whole band, so the second Bᵀ runs in
+    /// vectors over every tile of the band at once (t = row·(tilesW + 1) + tx).
     /// Bᵀ's rows: 4d0 − 5d2 + d4; −4d1 − 4d2 + d3 + d4; 4d1 − 4d2 − d3 + d4; −2d1 − d2 + 2d3 + d4;
     /// 2d1 − d2 − 2d3 + d4; 4d1 − 5d3 + d5.
     /// </summary>
@@ -149,11 +156,11 @@ internal static unsafe class Winograd4x3
     {
         var width = (4 * tilesW) + 2;
         var rowStride = width + 16;
-        var columnStride = tilesW + 1 + 16;
+        var count = (ty1 - ty0) * (tilesW + 1);
+        var columnStride = count + 16;
         var rows = scratch;
         var combined = rows + (6 * rowStride);
         var columns = combined + (6 * rowStride);
-        var count = (ty1 - ty0) * tilesW;
         var pointStride = (nint)channels * count;
         for (var ic = 0; ic < channels; ic++)
         {
@@ -166,66 +173,66 @@ internal static unsafe class Winograd4x3
                 }
 
                 BRows(rows, rowStride, combined, rowStride, width);
+                var t0 = (ty - ty0) * (tilesW + 1);
                 for (var i = 0; i < Alpha; i++)
                 {
                     var t = combined + (i * rowStride);
                     for (var k = 0; k < 4; k++)
                     {
-                        var column = columns + (((i * 4) + k) * columnStride);
-                        for (var tx = 0; tx <= tilesW && (4 * tx) + k < width; tx++)
+                        var column = columns + (((i * 4) + k) * columnStride) + t0;
+                        for (var tx = 0; tx <= tilesW; tx++)
                         {
-                            column[tx] = t[(4 * tx) + k];
+                            var x = (4 * tx) + k;
+                            column[tx] = x < width ? t[x] : 0f;
                         }
                     }
                 }
+            }
 
-                var t0 = (ty - ty0) * tilesW;
-                for (var i = 0; i < Alpha; i++)
-                {
-                    var p = columns + (i * 4 * columnStride);
-                    var v = transformed + ((nint)i * Alpha * pointStride) + ((nint)ic * count) + t0;
-                    BColumns(p, p + columnStride, p + (2 * columnStride), p + (3 * columnStride), v, pointStride, tilesW);
-                }
+            for (var i = 0; i < Alpha; i++)
+            {
+                var p = columns + (i * 4 * columnStride);
+                BColumns(p, p + columnStride, p + (2 * columnStride), p + (3 * columnStride), transformed + ((nint)i * Alpha * pointStride) + ((nint)ic * count), pointStride, count - 1);
             }
         }
     }
 
-    /// <summary>Y = Aᵀ M A for the tiles of tile rows [ty0, ty1), plus the bias, vectorised along the tiles; only outputs inside the image are written.</summary>
+    /// <summary>Y = Aᵀ M A for the tiles of tile rows [ty0, ty1), plus the bias, vectorised along the band; only outputs inside the image are written.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformOutput(in ConvGeometry g, float* products, int m, int ty0, int ty1, int tilesW, float* bias, float* output, float* scratch)
     {
-        var stride = tilesW + 16;
+        var count = (ty1 - ty0) * (tilesW + 1);
+        var stride = count + 16;
         var partial = scratch;
         var result = partial + (24 * stride);
-        var count = (ty1 - ty0) * tilesW;
         var pointStride = (nint)m * count;
         for (var oc = 0; oc < m; oc++)
         {
             var plane = output + ((nint)oc * g.OH * g.OW);
             var b = bias == null ? 0f : bias[oc];
+            var source = products + ((nint)oc * count);
+
+            // Along x: S[i][k] = Aᵀ[k] · (M[6i], …, M[6i + 5]); then along y: Y[r][k] = Aᵀ[r] · (S[0][k], …, S[5][k]).
+            for (var i = 0; i < Alpha; i++)
+            {
+                AColumns(source + ((nint)i * Alpha * pointStride), pointStride, partial + (i * 4 * stride), stride, count);
+            }
+
+            for (var k = 0; k < 4; k++)
+            {
+                AColumns(partial + (k * stride), 4 * stride, result + (k * stride), 4 * stride, count);
+            }
+
             for (var ty = ty0; ty < ty1; ty++)
             {
-                var t0 = (ty - ty0) * tilesW;
-                var source = products + ((nint)oc * count) + t0;
-
-                // Along x: S[i][k] = Aᵀ[k] · (M[6i], …, M[6i + 5]); then along y: Y[r][k] = Aᵀ[r] · (S[0][k], …, S[5][k]).
-                for (var i = 0; i < Alpha; i++)
-                {
-                    AColumns(source + ((nint)i * Alpha * pointStride), pointStride, partial + (i * 4 * stride), stride, tilesW);
-                }
-
-                for (var k = 0; k < 4; k++)
-                {
-                    AColumns(partial + (k * stride), 4 * stride, result + (k * stride), 4 * stride, tilesW);
-                }
-
+                var t0 = (ty - ty0) * (tilesW + 1);
                 for (var r = 0; r < 4 && (4 * ty) + r < g.OH; r++)
                 {
                     var outputRow = plane + ((nint)((4 * ty) + r) * g.OW);
                     for (var k = 0; k < 4; k++)
                     {
-                        var values = result + (((r * 4) + k) * stride);
+                        var values = result + (((r * 4) + k) * stride) + t0;
                         for (var tx = 0; tx < tilesW && (4 * tx) + k < g.OW; tx++)
                         {
                             outputRow[(4 * tx) + k] = values[tx] + b;
@@ -258,19 +265,23 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BRows(float* x, nint xs, float* o, nint os, int n)
     {
-        var j = 0;
-        if (Vector.IsHardwareAccelerated)
+        var lanes = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated && n >= lanes)
         {
-            for (; j + Vector<float>.Count <= n; j += Vector<float>.Count)
+            // Whole vectors, the last one shifted back to end at n (it recomputes a few columns).
+            for (var j = 0; j < n; j += lanes)
             {
+                var at = Math.Min(j, n - lanes);
                 BVector(
-                    Vector.Load(x + j), Vector.Load(x + xs + j), Vector.Load(x + (2 * xs) + j),
-                    Vector.Load(x + (3 * xs) + j), Vector.Load(x + (4 * xs) + j), Vector.Load(x + (5 * xs) + j),
-                    o + j, os);
+                    Vector.Load(x + at), Vector.Load(x + xs + at), Vector.Load(x + (2 * xs) + at),
+                    Vector.Load(x + (3 * xs) + at), Vector.Load(x + (4 * xs) + at), Vector.Load(x + (5 * xs) + at),
+                    o + at, os);
             }
+
+            return;
         }
 
-        for (; j < n; j++)
+        for (var j = 0; j < n; j++)
         {
             BTransform(x + j, xs, o + j, os);
         }
@@ -280,19 +291,22 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BColumns(float* p0, float* p1, float* p2, float* p3, float* o, nint os, int tiles)
     {
-        var j = 0;
-        if (Vector.IsHardwareAccelerated)
+        var lanes = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated && tiles >= lanes)
         {
-            for (; j + Vector<float>.Count <= tiles; j += Vector<float>.Count)
+            for (var j = 0; j < tiles; j += lanes)
             {
+                var at = Math.Min(j, tiles - lanes);
                 BVector(
-                    Vector.Load(p0 + j), Vector.Load(p1 + j), Vector.Load(p2 + j),
-                    Vector.Load(p3 + j), Vector.Load(p0 + j + 1), Vector.Load(p1 + j + 1),
-                    o + j, os);
+                    Vector.Load(p0 + at), Vector.Load(p1 + at), Vector.Load(p2 + at),
+                    Vector.Load(p3 + at), Vector.Load(p0 + at + 1), Vector.Load(p1 + at + 1),
+                    o + at, os);
             }
+
+            return;
         }
 
-        for (; j < tiles; j++)
+        for (var j = 0; j < tiles; j++)
         {
             var (d0, d1, d2, d3, d4, d5) = (p0[j], p1[j], p2[j], p3[j], p0[j + 1], p1[j + 1]);
             o[j] = (4 * d0) - (5 * d2) + d4;
@@ -323,25 +337,28 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AColumns(float* x, nint xs, float* o, nint os, int n)
     {
-        var j = 0;
-        if (Vector.IsHardwareAccelerated)
+        var lanes = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated && n >= lanes)
         {
             var two = new Vector<float>(2f);
             var four = new Vector<float>(4f);
             var eight = new Vector<float>(8f);
-            for (; j + Vector<float>.Count <= n; j += Vector<float>.Count)
+            for (var j = 0; j < n; j += lanes)
             {
-                var (m0, m1, m2) = (Vector.Load(x + j), Vector.Load(x + xs + j), Vector.Load(x + (2 * xs) + j));
-                var (m3, m4, m5) = (Vector.Load(x + (3 * xs) + j), Vector.Load(x + (4 * xs) + j), Vector.Load(x + (5 * xs) + j));
+                var at = Math.Min(j, n - lanes);
+                var (m0, m1, m2) = (Vector.Load(x + at), Vector.Load(x + xs + at), Vector.Load(x + (2 * xs) + at));
+                var (m3, m4, m5) = (Vector.Load(x + (3 * xs) + at), Vector.Load(x + (4 * xs) + at), Vector.Load(x + (5 * xs) + at));
                 var (sum12, diff12, sum34, diff34) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4);
-                (m0 + sum12 + sum34).Store(o + j);
-                (diff12 + (two * diff34)).Store(o + os + j);
-                (sum12 + (four * sum34)).Store(o + (2 * os) + j);
-                (diff12 + (eight * diff34) + m5).Store(o + (3 * os) + j);
+                (m0 + sum12 + sum34).Store(o + at);
+                (diff12 + (two * diff34)).Store(o + os + at);
+                (sum12 + (four * sum34)).Store(o + (2 * os) + at);
+                (diff12 + (eight * diff34) + m5).Store(o + (3 * os) + at);
             }
+
+            return;
         }
 
-        for (; j < n; j++)
+        for (var j = 0; j < n; j++)
         {
             ATransform(x + j, xs, o + j, os);
         }
