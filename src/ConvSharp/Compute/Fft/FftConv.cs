@@ -13,7 +13,9 @@ namespace ConvSharp.Compute.Fft;
 /// complex transform, as its real and imaginary parts: the kernel is real, so the two results
 /// come back in the real and imaginary parts too. Tiles keep memory bounded and in cache
 /// whatever the image size. Rounding grows with log T: results agree with the reference to
-/// about 1e-5 relative, and the tests allow 1e-3, as DESIGN.md says for FFT.
+/// about 1e-5 relative, and the tests allow 1e-3, as DESIGN.md says for FFT. Measured (AMD EPYC
+/// Zen 3, AVX2, two threads, 2026-11-25): a 15×15 filter over 1024×1024 in 4.4 ms, where the
+/// direct loops take 7.4.
 /// </summary>
 internal static unsafe class FftConv
 {

@@ -14,7 +14,8 @@ namespace ConvSharp.Compute.Gemm;
 /// 16 accumulators + 2 B vectors + 1 broadcast = 19 of the 32 zmm registers, enough
 /// independent chains to cover the FMA latency on two ports. 8 rows divide the usual channel
 /// counts (64, 128, 256) exactly. Scalar equivalent: the same sums as <see cref="MicroKernelScalar"/>
-/// on an 8×32 tile.
+/// on an 8×32 tile. Tested on every remainder (in software where the CPU lacks AVX-512); not yet
+/// timed on AVX-512 hardware: the machine the README's figures come from has AVX2 only.
 /// </summary>
 internal readonly struct MicroKernelAvx512x8x32 : IMicroKernel
 {

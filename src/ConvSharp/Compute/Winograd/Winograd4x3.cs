@@ -15,6 +15,8 @@ namespace ConvSharp.Compute.Winograd;
 /// Stride 1, dilation 1, any padding and groups. The transforms lose a little precision (the
 /// interpolation points 0, ±1, ±2, ±½ and ∞ have condition numbers in the hundreds): results
 /// agree with the reference to about 1e-4 relative, and the tests allow 1e-3 as DESIGN.md says.
+/// Measured (AMD EPYC Zen 3, AVX2, two threads, 2026-11-25): ResNet's 8×64×56² 3×3 layer in
+/// 8.5–10 ms, about 200 GFLOP/s counted as the direct convolution's FLOPs.
 /// </summary>
 internal static unsafe class Winograd4x3
 {
