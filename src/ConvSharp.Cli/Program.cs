@@ -1,6 +1,3 @@
-using System.CommandLine;
-using ConvSharp.Cli.Commands;
+using ConvSharp.Cli;
 
-var root = new RootCommand("ConvSharp: 2D convolution in pure C#, after Dive into Deep Learning's \"Convolutions for Images\".");
-root.Subcommands.Add(TourCommand.Create());
-return root.Parse(args).Invoke();
+return CliApp.Run(args);

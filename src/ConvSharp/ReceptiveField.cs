@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace ConvSharp;
 
 /// <summary>One layer of a stack, as the receptive-field recurrences see it.</summary>
@@ -20,8 +23,49 @@ public readonly record struct ReceptiveFieldStep(string Layer, int Size, int Jum
 /// (with effective kernel k' = d·(k − 1) + 1): j ← j·s, r ← r + (k' − 1)·j_prev,
 /// start ← start + ((k' − 1)/2 − p)·j_prev, from r = 1, j = 1, start = 0 at the input.
 /// </summary>
-public static class ReceptiveField
+public static partial class ReceptiveField
 {
+    /// <summary>
+    /// Parses a stack written as comma-separated layers: <c>conv3x3</c>, <c>conv7x7s2</c>,
+    /// <c>conv3x3d2</c>, <c>conv5x5s2p1</c>, <c>pool2</c>, <c>pool3s2</c>. <c>K</c> alone means K×K;
+    /// <c>s</c> is the stride (1 for convolutions, the kernel for pools), <c>d</c> the dilation,
+    /// <c>p</c> the padding per side (for convolutions d·(k − 1)/2, "same", for pools 0). Only
+    /// square kernels: the recurrences are per axis.
+    /// </summary>
+    public static IReadOnlyList<LayerSpec> Parse(string stack)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stack);
+        var layers = new List<LayerSpec>();
+        foreach (var token in stack.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var match = LayerPattern().Match(token.ToLowerInvariant());
+            if (!match.Success)
+            {
+                throw new ArgumentException(
+                    $"cannot read layer '{token}': write conv<K>[x<K>][s<stride>][d<dilation>][p<padding>] or pool<K>[s<stride>], e.g. conv3x3s2 or pool2", nameof(stack));
+            }
+
+            var kind = match.Groups["kind"].Value;
+            var k = Int(match.Groups["k"].Value);
+            if (match.Groups["k2"].Success && Int(match.Groups["k2"].Value) != k)
+            {
+                throw new ArgumentException($"layer '{token}' has a non-square kernel; the receptive field here is computed per axis for square kernels", nameof(stack));
+            }
+
+            var stride = match.Groups["s"].Success ? Int(match.Groups["s"].Value) : kind == "pool" ? k : 1;
+            var dilation = match.Groups["d"].Success ? Int(match.Groups["d"].Value) : 1;
+            var padding = match.Groups["p"].Success ? Int(match.Groups["p"].Value) : kind == "pool" ? 0 : dilation * (k - 1) / 2;
+            layers.Add(new LayerSpec(token, k, stride, dilation, padding));
+        }
+
+        return layers;
+    }
+
+    [GeneratedRegex(@"^(?<kind>conv|pool)(?<k>\d+)(x(?<k2>\d+))?(s(?<s>\d+))?(d(?<d>\d+))?(p(?<p>\d+))?$")]
+    private static partial Regex LayerPattern();
+
+    private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
+
     /// <summary>The receptive field after each layer, in order.</summary>
     public static IReadOnlyList<ReceptiveFieldStep> Compute(IEnumerable<LayerSpec> layers)
     {

@@ -1,3 +1,4 @@
+using ConvSharp.Imaging;
 using ConvSharp.Nn;
 using F = ConvSharp.Functional;
 
@@ -13,9 +14,9 @@ internal static class ChapterTour
 {
     public const ulong Seed = 0;
 
-    public static void Run(TextWriter output)
+    public static void Run(TextWriter output, TourFigures? figures = null)
     {
-        var nb = new Notebook(output);
+        var nb = new Notebook(output, figures);
         ConvSharp.Random.ManualSeed(Seed);
         nb.Title("ConvSharp tour: \"Convolutions for Images\" (Dive into Deep Learning, 6.2) in C#");
         nb.Text("Lines starting with '>' are the C# that ran; below each is what it printed.");
@@ -66,6 +67,12 @@ internal static class ChapterTour
         nb.Text("Transposed, the edges are horizontal and K sees none of them:");
         nb.Show(F.Corr2d(X.T, K));
         (edgeInput, edgeTarget) = (X, Y);
+        const string picture = "6.2.3-edge-detection.png";
+        const string title = "6.2.3 edge detection with K = [1, -1] (blue −1, white 0, red +1)";
+        nb.Figures?.Tile(picture, title, "X: 6×8 image", X, DisplayMap.Clamp);
+        nb.Figures?.Tile(picture, title, "Y = corr2d(X, K)", Y, DisplayMap.Signed);
+        nb.Figures?.Tile(picture, title, "X.T: 8×6 image", X.T, DisplayMap.Clamp);
+        nb.Figures?.Tile(picture, title, "corr2d(X.T, K): no edges", F.Corr2d(X.T, K), DisplayMap.Signed);
     }
 
     private static void LearningAKernel(Notebook nb, Tensor edgeInput, Tensor edgeTarget)
@@ -99,6 +106,7 @@ internal static class ChapterTour
         });
         nb.Text("The learned kernel is close to K = [1, -1]:");
         nb.Show(conv2d.Weight.Data.Reshape(1, 2));
+        nb.Figures?.Kernel("6.2.4-learned-kernel.png", "6.2.4 the kernel learned from X and Y", conv2d.Weight.Data.Reshape(1, 2));
     }
 
     private static void CrossCorrelationVersusConvolution(Notebook nb, Tensor edgeInput, Tensor edgeTarget)

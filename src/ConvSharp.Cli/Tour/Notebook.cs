@@ -7,9 +7,12 @@ namespace ConvSharp.Cli.Tour;
 /// by <see cref="CallerArgumentExpressionAttribute"/>, so the text cannot drift from the code)
 /// followed by what it printed.
 /// </summary>
-internal sealed class Notebook(TextWriter output)
+internal sealed class Notebook(TextWriter output, TourFigures? figures = null)
 {
     public TextWriter Output { get; } = output;
+
+    /// <summary>Where cells leave tensors to draw, when the tour was asked for pictures.</summary>
+    public TourFigures? Figures { get; } = figures;
 
     public void Title(string text)
     {

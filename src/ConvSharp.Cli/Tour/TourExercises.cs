@@ -1,3 +1,4 @@
+using ConvSharp.Imaging;
 using ConvSharp.Nn;
 using F = ConvSharp.Functional;
 
@@ -49,6 +50,12 @@ internal static class TourExercises
         nb.Text("   Transposing both gives exactly the transpose of the first output:");
         nb.Run(() => both = conv.Forward(X.Transpose(2, 3)).Squeeze());
         nb.Show(Tensor.Equal(both, Y1.T));
+        const string picture = "exercise1-diagonal-edges.png";
+        const string title = "Exercise 1: diagonal edges (blue negative, white 0, red positive)";
+        nb.Figures?.Tile(picture, title, "X: 6×6, edges on the diagonal", X.Squeeze(), DisplayMap.Clamp);
+        nb.Figures?.Tile(picture, title, "K: vertical edges", K.Squeeze(), DisplayMap.Signed);
+        nb.Figures?.Tile(picture, title, "corr2d(X, K)", Y1, DisplayMap.Signed);
+        nb.Figures?.Tile(picture, title, "corr2d(X, K.T): horizontal", conv.Forward(X).Squeeze(), DisplayMap.Signed);
         nb.Text("The section's K = [1, -1] on an image whose edge is the diagonal itself:");
         Tensor T = null!, edge = null!;
         nb.Run(() => T = Tensor.From(new float[,] { { 1, 0, 0, 0 }, { 1, 1, 0, 0 }, { 1, 1, 1, 0 }, { 1, 1, 1, 1 } }));

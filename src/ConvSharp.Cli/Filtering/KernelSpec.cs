@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json;
+using ConvSharp.Cli.CommandLine;
+
+namespace ConvSharp.Cli.Filtering;
+
+/// <summary>
+/// A kernel as the user gave it: (KH, KW) for every channel alike, (C, KH, KW) one per channel,
+/// or (OC, C, KH, KW) mixing channels; an optional bias; a short label for output names.
+/// </summary>
+internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
+{
+    /// <summary>
+    /// Reads <c>--kernel</c>: a catalogue name (<c>sobel-x</c>, <c>gaussian:2</c>), inline numbers
+    /// (<c>[[1,-1]]</c>, rows of equal length; a flat list is one row), or a file: <c>.npy</c>,
+    /// or <c>.json</c> holding the numbers or an object with <c>"kernel"</c> and optionally
+    /// <c>"bias"</c> (what <c>convsharp learn</c> writes).
+    /// </summary>
+    public static KernelSpec Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            throw new UsageException("the kernel is empty: give a catalogue name (see `convsharp kernels`), numbers like [[1,-1]], or a .npy/.json file");
+        }
+
+        var extension = Path.GetExtension(trimmed).ToLowerInvariant();
+        if (trimmed[0] != '[' && (extension is ".npy" or ".json" || File.Exists(trimmed)))
+        {
+            return FromFile(trimmed, extension);
+        }
+
+        if (trimmed[0] == '[')
+        {
+            return new KernelSpec(FromNumbers(trimmed, "kernel text"), null, "kernel");
+        }
+
+        return new KernelSpec(Kernels.FromName(trimmed), null, Sanitise(trimmed));
+    }
+
+    private static KernelSpec FromFile(string path, string extension)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"kernel file {path}: no such file", path);
+        }
+
+        var label = Sanitise(Path.GetFileNameWithoutExtension(path));
+        if (extension == ".npy")
+        {
+            return new KernelSpec(CheckKernel(Tensor.LoadNpy(path), path), null, label);
+        }
+
+        var json = File.ReadAllText(path);
+        using var document = ParseJson(json, path);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            return new KernelSpec(FromJson(root, path), null, label);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kernel", out var kernel))
+        {
+            throw new InvalidDataException($"{path}: expected the kernel's numbers, or an object with \"kernel\" (and optionally \"bias\")");
+        }
+
+        var weight = FromJson(kernel, path);
+        Tensor? bias = null;
+        if (root.TryGetProperty("bias", out var biasElement) && biasElement.ValueKind != JsonValueKind.Null)
+        {
+            bias = biasElement.ValueKind == JsonValueKind.Number
+                ? Tensor.FromArray([Number(biasElement, path)], 1)
+                : Numbers(biasElement, path, allowScalarRank: true);
+        }
+
+        return new KernelSpec(weight, bias, label);
+    }
+
+    /// <summary>Nested JSON arrays of numbers, as a kernel tensor; <paramref name="source"/> names them in errors.</summary>
+    public static Tensor FromNumbers(string text, string source)
+    {
+        using var document = ParseJson(text, source);
+        return FromJson(document.RootElement, source);
+    }
+
+    private static JsonDocument ParseJson(string text, string source)
+    {
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"malformed {source} '{Shorten(text)}': {e.Message} Write rows of numbers like [[1,0,-1],[2,0,-2],[1,0,-1]]");
+        }
+    }
+
+    private static Tensor FromJson(JsonElement element, string source)
+    {
+        var tensor = Numbers(element, source, allowScalarRank: false);
+        return CheckKernel(tensor.Rank == 1 ? tensor.Reshape(1, -1) : tensor, source);
+    }
+
+    private static Tensor Numbers(JsonElement element, string source, bool allowScalarRank)
+    {
+        var shape = new List<int>();
+        var probe = element;
+        while (probe.ValueKind == JsonValueKind.Array)
+        {
+            shape.Add(probe.GetArrayLength());
+            if (probe.GetArrayLength() == 0)
+            {
+                throw new UsageException($"malformed {source}: an empty list; every row needs at least one number");
+            }
+
+            probe = probe[0];
+        }
+
+        if (shape.Count == 0 && !allowScalarRank)
+        {
+            throw new UsageException($"malformed {source}: expected a list of numbers, like [[1,-1]]");
+        }
+
+        var values = new List<float>();
+        Collect(element, 0, shape, values, source, []);
+        return Tensor.FromArray([.. values], [.. shape]);
+    }
+
+    private static void Collect(JsonElement element, int depth, List<int> shape, List<float> values, string source, List<int> at)
+    {
+        if (depth == shape.Count)
+        {
+            values.Add(Number(element, source, at));
+            return;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
+        {
+            var what = element.ValueKind == JsonValueKind.Array ? $"{element.GetArrayLength()} entries" : "a single value";
+            throw new UsageException(
+                $"malformed {source}: rows must have equal lengths, but the list at [{string.Join(", ", at)}] has {what} where {shape[depth]} were expected");
+        }
+
+        var index = 0;
+        foreach (var child in element.EnumerateArray())
+        {
+            at.Add(index++);
+            Collect(child, depth + 1, shape, values, source, at);
+            at.RemoveAt(at.Count - 1);
+        }
+    }
+
+    private static float Number(JsonElement element, string source, IReadOnlyList<int>? at = null)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var value) || !double.IsFinite((float)value))
+        {
+            var where = at is null ? "" : $" at [{string.Join(", ", at)}]";
+            throw new UsageException($"malformed {source}: '{element.GetRawText()}'{where} is not a finite number");
+        }
+
+        return (float)value;
+    }
+
+    private static Tensor CheckKernel(Tensor kernel, string source)
+    {
+        if (kernel.Rank is < 2 or > 4 || kernel.Shape.Any(d => d == 0))
+        {
+            throw new UsageException(
+                $"{source}: a kernel is (KH, KW), (C, KH, KW) or (OC, C, KH, KW), but got size [{string.Join(", ", kernel.Shape)}]");
+        }
+
+        if (kernel.ToArray().Any(v => !float.IsFinite(v)))
+        {
+            throw new UsageException($"{source}: the kernel holds NaN or infinity");
+        }
+
+        return kernel;
+    }
+
+    private static string Sanitise(string name) =>
+        string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')).Trim('-');
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..37]}...");
+}

@@ -1,0 +1,117 @@
+using SkiaSharp;
+
+namespace ConvSharp.Imaging;
+
+/// <summary>
+/// Image files to and from tensors of shape (C, H, W) with values in [0, 1]: C is 1 for gray,
+/// 3 for RGB (4 with alpha kept). Reading takes PNG, JPEG, WebP, BMP and GIF (its first
+/// frame), turned upright by the JPEG's EXIF orientation; writing takes PNG, JPEG and WebP,
+/// chosen by the file's extension.
+/// </summary>
+public static class ImageFile
+{
+    /// <summary>The largest image accepted, in pixels (a quarter of a gigapixel), so that a forged header cannot exhaust memory.</summary>
+    public const long MaxPixels = 1L << 28;
+
+    /// <summary>The extensions <see cref="Load(string, ImageLoadOptions?)"/> reads, lower case with the dot.</summary>
+    public static IReadOnlySet<string> ReadableExtensions { get; } =
+        new HashSet<string>([".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The extensions <see cref="Save"/> writes.</summary>
+    public static IReadOnlySet<string> WritableExtensions { get; } =
+        new HashSet<string>([".png", ".jpg", ".jpeg", ".webp"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads an image file into a (C, H, W) tensor in [0, 1].
+    /// </summary>
+    /// <exception cref="FileNotFoundException">there is no such file</exception>
+    /// <exception cref="InvalidDataException">the file is empty, truncated, corrupt, not an image, or too large</exception>
+    public static Tensor Load(string path, ImageLoadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+
+        using var stream = File.OpenRead(path);
+        return Decode(stream, path, options ?? ImageLoadOptions.Default);
+    }
+
+    /// <summary>Decodes an image from a stream; <paramref name="name"/> names it in errors.</summary>
+    public static Tensor Decode(Stream stream, string name, ImageLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= ImageLoadOptions.Default;
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        if (buffer.Length == 0)
+        {
+            throw new InvalidDataException($"{name}: the file is empty");
+        }
+
+        buffer.Position = 0;
+        using var codec = SKCodec.Create(buffer, out var opened)
+            ?? throw new InvalidDataException($"{name}: not an image (PNG, JPEG, WebP, BMP or GIF expected; the decoder says {opened})");
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
+        {
+            throw new InvalidDataException($"{name}: an image of {width}×{height} pixels is outside what ConvSharp loads (1 to {MaxPixels} pixels)");
+        }
+
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        var decoded = codec.GetPixels(info, bitmap.GetPixels());
+        if (decoded != SKCodecResult.Success)
+        {
+            var what = decoded == SKCodecResult.IncompleteInput ? "the file is truncated" : $"the decoder says {decoded}";
+            throw new InvalidDataException($"{name}: the image data is damaged: {what}");
+        }
+
+        var image = PixelConversion.ToTensor(bitmap.GetPixelSpan(), width, height, options);
+        return Orientation.Upright(image, codec.EncodedOrigin);
+    }
+
+    /// <summary>
+    /// Writes a (C, H, W) tensor (C = 1, 3 or 4) or an (H, W) tensor as an image, by the extension
+    /// of <paramref name="path"/>: .png, .jpg/.jpeg or .webp. Values are clamped to [0, 1] and
+    /// rounded to 8 bits; map filter responses first with <see cref="Display.Map"/>. The file is
+    /// written whole or not at all.
+    /// </summary>
+    /// <param name="image">the picture</param>
+    /// <param name="path">where; the folder must exist</param>
+    /// <param name="quality">JPEG and WebP quality, 1 to 100</param>
+    public static void Save(Tensor image, string path, int quality = 95)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(quality, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
+        var format = FormatFor(path);
+        var bytes = Encode(image, format, quality);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Encodes a (C, H, W) or (H, W) tensor in [0, 1] as PNG, JPEG or WebP bytes.</summary>
+    public static byte[] Encode(Tensor image, SKEncodedImageFormat format, int quality = 95)
+    {
+        using var bitmap = PixelConversion.ToBitmap(image);
+        using var data = bitmap.Encode(format, quality)
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} image as {format}");
+        return data.ToArray();
+    }
+
+    /// <summary>The encoder for a file name, by its extension.</summary>
+    public static SKEncodedImageFormat FormatFor(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".png" => SKEncodedImageFormat.Png,
+            ".jpg" or ".jpeg" => SKEncodedImageFormat.Jpeg,
+            ".webp" => SKEncodedImageFormat.Webp,
+            _ => throw new ArgumentException(
+                $"cannot write '{path}': images are written as .png, .jpg/.jpeg or .webp, chosen by the extension", nameof(path)),
+        };
+    }
+}
