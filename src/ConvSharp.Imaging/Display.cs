@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ConvSharp.Imaging;
 
 /// <summary>How a filter response, whose values can be anything, becomes a picture in [0, 1].</summary>
@@ -51,7 +53,8 @@ public static class Display
         var values = response.Contiguous().ToArray();
         if (Array.FindIndex(values, v => !float.IsFinite(v)) is var bad and >= 0)
         {
-            throw new ArgumentException($"the response holds {values[bad]} at flat index {bad}; only finite responses can be displayed", nameof(response));
+            throw new ArgumentException(
+                $"the response holds {values[bad].ToString(CultureInfo.InvariantCulture)} at flat index {bad}; only finite responses can be displayed", nameof(response));
         }
 
         return map switch

@@ -51,8 +51,11 @@ public static class ImageFile
         }
 
         buffer.Position = 0;
+        var length = buffer.Length; // SKCodec.Create takes the stream, and closes it when it fails
         using var codec = SKCodec.Create(buffer, out var opened)
-            ?? throw new InvalidDataException($"{name}: not an image (PNG, JPEG, WebP, BMP or GIF expected; the decoder says {opened})");
+            ?? throw new InvalidDataException(opened == SKCodecResult.IncompleteInput
+                ? $"{name}: not an image, or one truncated inside its header ({length} bytes; PNG, JPEG, WebP, BMP or GIF expected)"
+                : $"{name}: not an image (PNG, JPEG, WebP, BMP or GIF expected; the decoder says {opened})");
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
         {

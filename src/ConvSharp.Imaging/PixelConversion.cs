@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkiaSharp;
 
 namespace ConvSharp.Imaging;
@@ -5,8 +6,6 @@ namespace ConvSharp.Imaging;
 /// <summary>8-bit RGBA pixels to (C, H, W) float tensors in [0, 1], and back.</summary>
 internal static class PixelConversion
 {
-    private const float Inverse255 = 1f / 255f;
-
     /// <summary>Unpremultiplied RGBA bytes, row-major, to a (C, H, W) tensor as the options ask.</summary>
     public static Tensor ToTensor(ReadOnlySpan<byte> rgba, int width, int height, ImageLoadOptions options)
     {
@@ -32,10 +31,11 @@ internal static class PixelConversion
         var composite = !opaque && options.Alpha is AlphaMode.OverWhite or AlphaMode.OverBlack;
         for (var p = 0; p < pixels; p++)
         {
-            var r = rgba[4 * p] * Inverse255;
-            var g = rgba[(4 * p) + 1] * Inverse255;
-            var b = rgba[(4 * p) + 2] * Inverse255;
-            var a = rgba[(4 * p) + 3] * Inverse255;
+            // Divided, not multiplied by 1/255: the same floats as NumPy's and PyTorch's x / 255.
+            var r = rgba[4 * p] / 255f;
+            var g = rgba[(4 * p) + 1] / 255f;
+            var b = rgba[(4 * p) + 2] / 255f;
+            var a = rgba[(4 * p) + 3] / 255f;
             if (composite)
             {
                 (r, g, b) = (Over(r, a, background), Over(g, a, background), Over(b, a, background));
@@ -75,7 +75,7 @@ internal static class PixelConversion
             {
                 var (c, p) = Math.DivRem(i, pixels);
                 throw new ArgumentException(
-                    $"the image holds {data[i]} at channel {c}, row {p / width}, column {p % width}; only finite values can be drawn", nameof(image));
+                    $"the image holds {data[i].ToString(CultureInfo.InvariantCulture)} at channel {c}, row {p / width}, column {p % width}; only finite values can be drawn", nameof(image));
             }
         }
 

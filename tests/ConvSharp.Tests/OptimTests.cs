@@ -50,3 +50,47 @@ public class OptimTests
         Assert.Equal(0.85f, w.Item(), 1e-6f);
     }
 }
+
+/// <summary>Adam against torch.optim.Adam, step by step (Fixtures/optim.json, from tools/fixtures/make_optim_fixtures.py).</summary>
+public class AdamTests
+{
+    private static readonly Lazy<System.Text.Json.JsonElement> Fixture = new(() =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "optim.json"))).RootElement);
+
+    private static float[] Floats(System.Text.Json.JsonElement array) => [.. array.EnumerateArray().Select(v => v.GetSingle())];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Adam_follows_pytorchs_trajectory(int index)
+    {
+        var root = Fixture.Value;
+        var case_ = root.GetProperty("cases")[index];
+        var s = case_.GetProperty("settings");
+        var w = new Parameter(Tensor.FromArray(Floats(root.GetProperty("w0")), 5));
+        var (c, t) = (Tensor.FromArray(Floats(root.GetProperty("c")), 5), Tensor.FromArray(Floats(root.GetProperty("t")), 5));
+        var adam = new Adam(
+            [w], lr: s.GetProperty("lr").GetSingle(), beta1: s.GetProperty("beta1").GetSingle(), beta2: s.GetProperty("beta2").GetSingle(),
+            eps: s.GetProperty("eps").GetSingle(), weightDecay: s.GetProperty("weight_decay").GetSingle());
+        var step = 0;
+        foreach (var expected in case_.GetProperty("trajectory").EnumerateArray())
+        {
+            adam.ZeroGrad();
+            var loss = (c * (w - t).Pow(2)).Sum() + (w.Pow(3).Sum() / 3f);
+            loss.Backward();
+            adam.Step();
+            step++;
+            Expect.Close(Tensor.FromArray(Floats(expected), 5), w, atol: 1e-5, what: $"step {step}");
+        }
+    }
+
+    [Fact]
+    public void Adam_checks_its_hyper_parameters()
+    {
+        var w = new Parameter(Tensor.Ones(1));
+        Assert.Throws<ArgumentException>(() => new Adam([w], lr: -1f));
+        Assert.Throws<ArgumentException>(() => new Adam([w], beta1: 1f));
+        Assert.Throws<ArgumentException>(() => new Adam([w], eps: -1f));
+    }
+}

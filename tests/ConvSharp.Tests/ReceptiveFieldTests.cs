@@ -62,3 +62,42 @@ public class ReceptiveFieldTests
         Assert.Throws<ArgumentException>(() => ReceptiveField.Compute([new LayerSpec("bad", 3, Padding: -1)]));
     }
 }
+
+/// <summary>The text form of a stack, as <c>convsharp rf</c> takes it.</summary>
+public class ReceptiveFieldParseTests
+{
+    [Fact]
+    public void Layers_read_with_their_defaults()
+    {
+        var layers = ReceptiveField.Parse("conv3x3, conv3x3s2, pool2, conv3x3d2, conv7s2p3, pool3s2");
+        Assert.Equal(
+            [
+                new LayerSpec("conv3x3", 3, 1, 1, 1),
+                new LayerSpec("conv3x3s2", 3, 2, 1, 1),
+                new LayerSpec("pool2", 2, 2, 1, 0),
+                new LayerSpec("conv3x3d2", 3, 1, 2, 2),
+                new LayerSpec("conv7s2p3", 7, 2, 1, 3),
+                new LayerSpec("pool3s2", 3, 2, 1, 0),
+            ],
+            layers);
+    }
+
+    [Fact]
+    public void The_issue_example_follows_the_recurrences()
+    {
+        // r, j, start by hand: conv3 (3, 1, 0); conv3 s2 (5, 2, 0); pool2 (7, 4, 1); conv3 d2: k' = 5, r = 7 + 4·4 = 23, j = 4, start = 1 + (2 − 2)·4 = 1.
+        var steps = ReceptiveField.Compute(ReceptiveField.Parse("conv3x3,conv3x3s2,pool2,conv3x3d2"));
+        Assert.Equal([(3, 1, 0.0), (5, 2, 0.0), (7, 4, 1.0), (23, 4, 1.0)], steps.Select(s => (s.Size, s.Jump, s.Start)));
+    }
+
+    [Theory]
+    [InlineData("conv3y")]
+    [InlineData("conv3x5")]
+    [InlineData("dense")]
+    [InlineData("conv3x3,,pool2")]
+    public void Bad_layers_are_named_in_the_error(string stack)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ReceptiveField.Parse(stack));
+        Assert.Contains("layer", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -89,7 +89,9 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
         context.Error.WriteLine($"convsharp apply: {failures.Count} of {images.Count} images failed and were skipped:");
         foreach (var (path, message) in failures.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
-            context.Error.WriteLine($"  {path}: {message}");
+            // Most messages already name the file; the others get its path in front.
+            var full = Path.Combine(source, path);
+            context.Error.WriteLine(message.Contains(full, StringComparison.Ordinal) ? $"  {message}" : $"  {full}: {message}");
         }
 
         return 1;

@@ -8,9 +8,9 @@ namespace ConvSharp.Cli.Learning;
 /// </summary>
 internal sealed class FitProblem
 {
-    private FitProblem(Tensor input, Tensor target, float[] means, float scale, int inputChannels, int outputChannels, int groups)
+    private FitProblem(Tensor input, Tensor target, float[] means, Whitening whitening, int inputChannels, int outputChannels, int groups)
     {
-        (Input, Target, Means, Scale, InputChannels, OutputChannels, Groups) = (input, target, means, scale, inputChannels, outputChannels, groups);
+        (Input, Target, Means, Whitening, InputChannels, OutputChannels, Groups) = (input, target, means, whitening, inputChannels, outputChannels, groups);
     }
 
     /// <summary>The standardised input, batched as the convolution takes it.</summary>
@@ -22,8 +22,8 @@ internal sealed class FitProblem
     /// <summary>The mean subtracted from each input channel of the convolution.</summary>
     public float[] Means { get; }
 
-    /// <summary>The input was divided by this (its standard deviation).</summary>
-    public float Scale { get; }
+    /// <summary>The change of channels applied to the centred input.</summary>
+    public Whitening Whitening { get; }
 
     public int InputChannels { get; }
 
@@ -53,7 +53,9 @@ internal sealed class FitProblem
                 $"the input has {c} channel(s) and the target {tc}; --channels {options.Sharing.ToString().ToLowerInvariant()} maps each channel to itself, use --channels full to map {c} channel(s) to {tc}");
         }
 
-        // Standardise so that every tap sees unit variance: the step size then no longer depends on the image's brightness and contrast.
+        // Standardise so that every tap sees unit variance (and, where a kernel mixes channels,
+        // uncorrelated channels): the step size then no longer depends on the image's
+        // brightness, contrast or colour.
         var (batched, channelsIn, outputs, groups) = options.Sharing switch
         {
             ChannelSharing.Shared => (image.Unsqueeze(1), 1, 1, 1),
@@ -69,9 +71,8 @@ internal sealed class FitProblem
         }
 
         var centred = batched - Tensor.FromArray(means, 1, means.Length, 1, 1);
-        var scale = MathF.Sqrt(centred.Square().Mean().Item());
-        scale = scale > 0 && float.IsFinite(scale) ? scale : 1f;
-        var input = centred / scale;
+        var whitening = Whitening.For(centred, decorrelate: options.Sharing == ChannelSharing.Full);
+        var input = whitening.Apply(centred);
 
         var targetBatched = options.Sharing == ChannelSharing.Shared ? target.Unsqueeze(1) : target.Unsqueeze(0);
         Tensor fitted;
@@ -92,7 +93,7 @@ internal sealed class FitProblem
             fitted = targetBatched;
         }
 
-        return new FitProblem(input, fitted.Contiguous(), means, scale, channelsIn, outputs, groups);
+        return new FitProblem(input, fitted.Contiguous(), means, whitening, channelsIn, outputs, groups);
     }
 
     private static Range Crop(int target, int valid, int kernel, string axis)

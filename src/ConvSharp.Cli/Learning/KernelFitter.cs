@@ -102,13 +102,13 @@ internal static class KernelFitter
     }
 
     /// <summary>
-    /// conv((x − m)/s, K') + b' = conv(x, K'/s) + b' − Σ m·ΣK'/s: the kernel in the original
-    /// units is K'/s and the bias absorbs the means.
+    /// conv(W·(x − m), K') + b' = conv(x, K) + b' − Σ_c m_c·ΣK[·, c], with K mapped back through
+    /// the whitening W: the kernel in the original units, and the bias absorbing the means.
     /// </summary>
     private static (Tensor Kernel, Tensor Bias) Unstandardise(Parameter weight, Parameter bias, FitProblem problem, ChannelSharing sharing)
     {
         using var noGrad = Tensor.NoGrad();
-        var kernel = weight / problem.Scale;
+        var kernel = problem.Whitening.MapBack(weight.Detach(), depthwise: problem.Groups > 1);
         var (outputs, inputs) = (kernel.Shape[0], kernel.Shape[1]);
         var tapSums = kernel.Sum([2, 3]).ToArray();
         var biases = bias.ToArray();

@@ -27,7 +27,7 @@ public static class KernelPicture
         var taps = kernel.Contiguous().ToArray();
         if (Array.FindIndex(taps, t => !float.IsFinite(t)) is var bad and >= 0)
         {
-            throw new ArgumentException($"the kernel holds {taps[bad]} at [{bad / kw}, {bad % kw}]; only finite kernels can be drawn", nameof(kernel));
+            throw new ArgumentException($"the kernel holds {taps[bad].ToString(CultureInfo.InvariantCulture)} at [{bad / kw}, {bad % kw}]; only finite kernels can be drawn", nameof(kernel));
         }
 
         var cell = Math.Clamp(480 / Math.Max(kh, kw), 4, 72);
