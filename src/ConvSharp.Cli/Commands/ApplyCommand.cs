@@ -25,7 +25,7 @@ internal static class ApplyCommand
         var stride = new Option<int>("--stride") { Description = "Step between windows.", DefaultValueFactory = _ => 1 };
         var map = new Option<string>("--map")
         {
-            Description = "How the response becomes a picture: clamp to [0, 1], normalize (min to max), abs (|v| / max), signed (blue negative, white zero, red positive). auto: clamp for kernels that sum to 1, signed for kernels that sum to 0, normalize otherwise.",
+            Description = "How the response becomes a picture: clamp to [0, 1], normalize (min to max), abs (|v|), signed (blue negative, white zero, red positive); abs and signed scale by the 99.5th percentile of |v|, so a few extreme pixels saturate rather than dim the rest. auto: clamp for kernels that sum to 1, signed for kernels that sum to 0, normalize otherwise.",
             DefaultValueFactory = _ => "auto",
         };
         map.AcceptOnlyFromAmong(MapNames);

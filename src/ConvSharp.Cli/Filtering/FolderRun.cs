@@ -23,6 +23,11 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             throw new UsageException($"--output {target} is a file; a folder input needs an output folder");
         }
 
+        if (Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(source).TrimEnd(Path.DirectorySeparatorChar))
+        {
+            throw new UsageException($"--output {target} is the input folder; write the filtered images to another folder");
+        }
+
         if (threads < 1)
         {
             throw new UsageException($"--threads must be ≥ 1, but got {threads}");

@@ -144,6 +144,7 @@ public class ApplyCommandTests
     [InlineData("channels", "does not fit an image with 1 channel")]
     [InlineData("folder", "needs --output DIR")]
     [InlineData("stride", "--stride must be ≥ 1")]
+    [InlineData("same folder", "is the input folder")]
     public void Bad_input_gets_one_line_and_a_non_zero_exit(string kind, string message)
     {
         using var folder = new TempFolder();
@@ -162,6 +163,7 @@ public class ApplyCommandTests
             "extension" => ["apply", camera, "-k", "edge", "-o", folder.File("x.tiff")],
             "channels" => ["apply", camera, "-k", "[[[1]], [[2]]]"],
             "folder" => ["apply", folder.Path, "-k", "edge"],
+            "same folder" => ["apply", folder.Path, "-k", "edge", "-o", folder.Path + "/"],
             _ => new[] { "apply", camera, "-k", "edge", "--stride", "0" },
         };
         var (code, _, error) = CliRunner.Run(args);
