@@ -124,6 +124,10 @@ internal static class LearnCommand
                     task.Value = epoch;
                     task.Description = $"epoch {epoch}/{epochs}  loss {Format(loss)}";
                 });
+
+                // Stopping early (the loss stalled) is finishing: show the bar full.
+                task.Description = $"{result.Losses.Count} epochs  loss {Format(result.Losses[^1])}";
+                task.Value = epochs;
             });
         return result!;
     }
