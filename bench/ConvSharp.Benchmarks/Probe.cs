@@ -49,19 +49,6 @@ internal static class Probe
         var wt = Tensor.FromArray(w, c.OC, c.C / c.Groups, c.KH, c.KW);
         var bt = Tensor.FromArray(b, c.OC);
         var api = Timing.Median(() => Functional.Conv2d(xt, wt, bt, c.Stride, c.Padding, c.Dilation, c.Groups));
-        ConvSharp.Random.ManualSeed(1);
-        var xr = Tensor.Randn(c.N, c.C, c.H, c.W);
-        var wr = Tensor.Randn(c.OC, c.C / c.Groups, c.KH, c.KW);
-        var br = Tensor.Randn(c.OC);
-        var apiRandn = Timing.Median(() => Functional.Conv2d(xr, wr, br, c.Stride, c.Padding, c.Dilation, c.Groups));
-        var apiRandnZeroBias = Timing.Median(() => Functional.Conv2d(xr, wr, bt, c.Stride, c.Padding, c.Dilation, c.Groups));
-        Console.WriteLine($"F.Conv2d on randn inputs: {apiRandn:F4} ms; with zero bias {apiRandnZeroBias:F4} ms");
-        Console.WriteLine($"F.Conv2d: {api:F3} ms; gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
-        var alloc = Timing.Median(() => GC.KeepAlive(new float[y.Length]));
-        var allocFill = Timing.Median(() => { var a = new float[y.Length]; a.AsSpan().Fill(1); GC.KeepAlive(a); });
-        var allocEngine = Timing.Median(() => { var a = new float[y.Length]; ConvEngine.Forward(g, new ConvPlan(ConvAlgorithm.Direct, CpuCaps.Current.Kernel, threads), x, w, b, a); });
-        var planned = Timing.Median(() => { var a = new float[y.Length]; ConvEngine.Forward(g, x, w, b, a, ConvPlanOptions.Current); });
-        Console.WriteLine($"alloc+fill {allocFill:F3} ms; alloc+engine {allocEngine:F3}; alloc+plan+engine {planned:F3}");
-        Console.WriteLine($"allocating the output: {alloc:F3} ms");
+        Console.WriteLine($"{name} F.Conv2d (planned, with autograd bookkeeping): {api:F3} ms, {c.ForwardFlops / api / 1e6:F1} GFLOP/s");
     }
 }
