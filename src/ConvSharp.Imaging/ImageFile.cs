@@ -1,3 +1,4 @@
+using ConvSharp.Interop;
 using SkiaSharp;
 
 namespace ConvSharp.Imaging;

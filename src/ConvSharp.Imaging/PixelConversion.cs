@@ -138,5 +138,6 @@ internal static class PixelConversion
         return (channels, height, width);
     }
 
-    private static byte Quantise(float value) => (byte)MathF.Round(Math.Clamp(value, 0f, 1f) * 255f);
+    /// <summary>A value in [0, 1] (clamped) as an 8-bit level, rounded to nearest.</summary>
+    public static byte Quantise(float value) => (byte)MathF.Round(Math.Clamp(value, 0f, 1f) * 255f);
 }

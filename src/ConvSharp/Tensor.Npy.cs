@@ -19,28 +19,5 @@ public partial class Tensor
     /// <c>numpy.load</c> reads. The file appears whole or not at all: the bytes go to a temporary
     /// file in the same folder, which is then renamed over <paramref name="path"/>.
     /// </summary>
-    public void SaveNpy(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                NpyFormat.Write(this, stream);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-
-            throw;
-        }
-    }
+    public void SaveNpy(string path) => AtomicFile.Write(path, stream => NpyFormat.Write(this, stream));
 }

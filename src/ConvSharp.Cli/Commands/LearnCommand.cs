@@ -63,17 +63,15 @@ internal static class LearnCommand
                 rate,
                 !parseResult.GetValue(noBias));
             var folder = parseResult.GetValue(output)!;
-            return inputPath is null
-                ? LearnDemo.Run(context, options, folder)
-                : Learn(context, LearnInputs.Load(inputPath, "input"), LearnInputs.Load(targetPath!, "target"), options, folder, inputPath, targetPath!);
+            if (inputPath is null)
+            {
+                return LearnDemo.Run(context, options, folder);
+            }
+
+            LearnAndReport(context, LearnInputs.Load(inputPath, "input"), LearnInputs.Load(targetPath!, "target"), options, folder, inputPath, targetPath!);
+            return 0;
         }));
         return command;
-    }
-
-    private static int Learn(CliContext context, Tensor input, Tensor target, FitOptions options, string folder, string inputName, string targetName)
-    {
-        LearnAndReport(context, input, target, options, folder, inputName, targetName);
-        return 0;
     }
 
     /// <summary>Fits, reports, writes the files; returns the result for the demo to compare.</summary>

@@ -66,10 +66,8 @@ internal static class ImageFilter
     public static DisplayMap ChooseMap(KernelSpec kernel)
     {
         var weight = kernel.Weight;
-        var (kh, kw) = (weight.Shape[^2], weight.Shape[^1]);
-        var taps = weight.ToArray();
-        var sums = Enumerable.Range(0, taps.Length / (kh * kw)).Select(i => taps.AsSpan(i * kh * kw, kh * kw).ToArray().Sum()).ToArray();
-        var scale = Math.Max(taps.Max(MathF.Abs), 1e-12f);
+        var sums = weight.Sum([-2, -1]).ToArray(); // one sum per 2-D kernel
+        var scale = Math.Max(weight.Abs().ToArray().Max(), 1e-12f);
         if (kernel.Bias is null && sums.All(s => MathF.Abs(s - 1f) < 1e-3f))
         {
             return DisplayMap.Clamp;

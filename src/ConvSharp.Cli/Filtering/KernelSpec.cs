@@ -25,15 +25,15 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
             throw new UsageException("the kernel is empty: give a catalogue name (see `convsharp kernels`), numbers like [[1,-1]], or a .npy/.json file");
         }
 
-        var extension = Path.GetExtension(trimmed).ToLowerInvariant();
-        if (trimmed[0] != '[' && (extension is ".npy" or ".json" || File.Exists(trimmed)))
-        {
-            return FromFile(trimmed, extension);
-        }
-
         if (trimmed[0] == '[')
         {
             return new KernelSpec(FromNumbers(trimmed, "kernel text"), null, "kernel");
+        }
+
+        var extension = Path.GetExtension(trimmed).ToLowerInvariant();
+        if (extension is ".npy" or ".json" || File.Exists(trimmed))
+        {
+            return FromFile(trimmed, extension);
         }
 
         return new KernelSpec(Kernels.FromName(trimmed), null, Sanitise(trimmed));
@@ -71,14 +71,14 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
         {
             bias = biasElement.ValueKind == JsonValueKind.Number
                 ? Tensor.FromArray([Number(biasElement, path)], 1)
-                : Numbers(biasElement, path, allowScalarRank: true);
+                : Numbers(biasElement, path);
         }
 
         return new KernelSpec(weight, bias, label);
     }
 
     /// <summary>Nested JSON arrays of numbers, as a kernel tensor; <paramref name="source"/> names them in errors.</summary>
-    public static Tensor FromNumbers(string text, string source)
+    private static Tensor FromNumbers(string text, string source)
     {
         using var document = ParseJson(text, source);
         return FromJson(document.RootElement, source);
@@ -98,11 +98,11 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
 
     private static Tensor FromJson(JsonElement element, string source)
     {
-        var tensor = Numbers(element, source, allowScalarRank: false);
+        var tensor = Numbers(element, source);
         return CheckKernel(tensor.Rank == 1 ? tensor.Reshape(1, -1) : tensor, source);
     }
 
-    private static Tensor Numbers(JsonElement element, string source, bool allowScalarRank)
+    private static Tensor Numbers(JsonElement element, string source)
     {
         var shape = new List<int>();
         var probe = element;
@@ -117,7 +117,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
             probe = probe[0];
         }
 
-        if (shape.Count == 0 && !allowScalarRank)
+        if (shape.Count == 0)
         {
             throw new UsageException($"malformed {source}: expected a list of numbers, like [[1,-1]]");
         }

@@ -37,7 +37,7 @@ internal static class KernelFitter
         var padding = options.Padding ?? Padding.Valid;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            SetLearningRate(optimizer, CosineSchedule(learningRate, epoch, options));
+            optimizer.Lr = CosineSchedule(learningRate, epoch, options);
             var prediction = Functional.Conv2d(problem.Input, weight, options.LearnBias ? bias : null, 1, padding, groups: problem.Groups, paddingMode: options.Mode);
             var loss = Functional.MseLoss(prediction, problem.Target);
             optimizer.ZeroGrad();
@@ -87,19 +87,6 @@ internal static class KernelFitter
         options.Optimizer == OptimizerKind.Sgd
             ? learningRate
             : learningRate * (0.01f + (0.99f * 0.5f * (1f + MathF.Cos(MathF.PI * (epoch - 1) / options.Epochs))));
-
-    private static void SetLearningRate(Optimizer optimizer, float learningRate)
-    {
-        switch (optimizer)
-        {
-            case Sgd sgd:
-                sgd.Lr = learningRate;
-                break;
-            case Adam adam:
-                adam.Lr = learningRate;
-                break;
-        }
-    }
 
     /// <summary>
     /// conv(W·(x − m), K') + b' = conv(x, K) + b' − Σ_c m_c·ΣK[·, c], with K mapped back through

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConvSharp.Imaging;
 using ConvSharp.Imaging.Pictures;
+using ConvSharp.Interop;
 
 namespace ConvSharp.Cli.Learning;
 

@@ -1,4 +1,5 @@
 using ConvSharp.Imaging;
+using ConvSharp.Interop;
 using ScottPlot;
 using SkiaSharp;
 
@@ -7,13 +8,20 @@ namespace ConvSharp.Cli.Learning;
 /// <summary>The loss curve as a PNG (ScottPlot), its text in the bundled font.</summary>
 internal static class LossPlot
 {
-    private static readonly Lock Gate = new();
-    private static bool _registered;
+    /// <summary>
+    /// ScottPlot asks the system for fonts, and a fresh machine may have none: every label
+    /// would vanish. Route every font request to the bundled DejaVu Sans instead, once, before
+    /// the first plot (the runtime runs a static constructor exactly once, thread-safely).
+    /// </summary>
+    static LossPlot()
+    {
+        Fonts.FontResolvers.Insert(0, new BundledFontResolver());
+        Fonts.Default = BundledFont.FamilyName;
+    }
 
     /// <summary>Writes log10(loss) against epoch to <paramref name="path"/>, atomically.</summary>
     public static void Save(IReadOnlyList<float> losses, string path, string title)
     {
-        RegisterFont();
         var plot = new Plot();
         var epochs = Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray();
         // Zero loss (an exact fit) has no logarithm; draw it at the float floor.
@@ -32,25 +40,6 @@ internal static class LossPlot
         plot.Axes.Left.TickGenerator = ticks;
         var bytes = plot.GetImageBytes(800, 500, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(bytes));
-    }
-
-    /// <summary>
-    /// ScottPlot asks the system for fonts, and a fresh machine may have none: every label
-    /// would vanish. Route every font request to the bundled DejaVu Sans instead.
-    /// </summary>
-    private static void RegisterFont()
-    {
-        lock (Gate)
-        {
-            if (_registered)
-            {
-                return;
-            }
-
-            Fonts.FontResolvers.Insert(0, new BundledFontResolver());
-            Fonts.Default = BundledFont.FamilyName;
-            _registered = true;
-        }
     }
 
     private sealed class BundledFontResolver : IFontResolver

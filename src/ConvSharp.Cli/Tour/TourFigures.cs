@@ -9,16 +9,16 @@ namespace ConvSharp.Cli.Tour;
 /// </summary>
 internal sealed class TourFigures
 {
-    private readonly List<(string File, string Title, List<GridTile> Tiles)> _grids = [];
+    private readonly List<Grid> _grids = [];
     private readonly List<(string File, string Title, Tensor Kernel)> _kernels = [];
 
     /// <summary>Adds a tile to the grid picture <paramref name="file"/>, mapped for display.</summary>
     public void Tile(string file, string title, string label, Tensor value, DisplayMap map, double saturate = 0)
     {
         var grid = _grids.Find(g => g.File == file);
-        if (grid.Tiles is null)
+        if (grid is null)
         {
-            grid = (file, title, []);
+            grid = new Grid(file, title, []);
             _grids.Add(grid);
         }
 
@@ -50,4 +50,6 @@ internal sealed class TourFigures
 
         return written;
     }
+
+    private sealed record Grid(string File, string Title, List<GridTile> Tiles);
 }

@@ -50,7 +50,7 @@ public static class KernelPicture
                 var t = scale > 0 ? taps[(a * kw) + b] / scale : 0f;
                 var (r, g, bl) = Display.SignedColor(t);
                 var square = SKRect.Create(left + (b * cell), top + (a * cell), cell, cell);
-                canvas.Rectangle(square, new SKColor(ToByte(r), ToByte(g), ToByte(bl)), fill: true);
+                canvas.Rectangle(square, new SKColor(PixelConversion.Quantise(r), PixelConversion.Quantise(g), PixelConversion.Quantise(bl)), fill: true);
                 if (writeValues)
                 {
                     var ink = Math.Abs(t) > 0.6f ? SKColors.White : SKColors.Black;
@@ -69,6 +69,4 @@ public static class KernelPicture
     }
 
     private static string Format(float value) => value.ToString("G3", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
-
-    private static byte ToByte(float value) => (byte)MathF.Round(value * 255f);
 }

@@ -14,9 +14,8 @@ public sealed class Adam : Optimizer
 
     /// <summary>Creates the optimiser; every hyper-parameter is checked.</summary>
     public Adam(IEnumerable<Parameter> parameters, float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
-        : base(parameters)
+        : base(parameters, lr)
     {
-        CheckNonNegative(lr, "learning rate");
         CheckNonNegative(eps, "epsilon value");
         CheckNonNegative(weightDecay, "weight_decay value");
         if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f))
@@ -24,11 +23,8 @@ public sealed class Adam : Optimizer
             throw new ArgumentException($"Invalid beta parameters: ({beta1}, {beta2}); each must be in [0, 1)");
         }
 
-        (Lr, Beta1, Beta2, Eps, WeightDecay) = (lr, beta1, beta2, eps, weightDecay);
+        (Beta1, Beta2, Eps, WeightDecay) = (beta1, beta2, eps, weightDecay);
     }
-
-    /// <summary>Learning rate.</summary>
-    public float Lr { get; set; }
 
     /// <summary>Decay of the first moment.</summary>
     public float Beta1 { get; }

@@ -5,8 +5,8 @@ namespace ConvSharp.Optim;
 /// <summary>Base of the optimisers: holds the parameters, clears their gradients, takes steps.</summary>
 public abstract class Optimizer
 {
-    /// <summary>Keeps the parameters to update; an empty list is an error, as in PyTorch.</summary>
-    protected Optimizer(IEnumerable<Parameter> parameters)
+    /// <summary>Keeps the parameters to update (an empty list is an error, as in PyTorch) and the learning rate.</summary>
+    protected Optimizer(IEnumerable<Parameter> parameters, float lr)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = [.. parameters];
@@ -14,10 +14,16 @@ public abstract class Optimizer
         {
             throw new ArgumentException("optimizer got an empty parameter list", nameof(parameters));
         }
+
+        CheckNonNegative(lr, "learning rate");
+        Lr = lr;
     }
 
     /// <summary>The parameters this optimiser updates.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Learning rate; a schedule may change it between steps.</summary>
+    public float Lr { get; set; }
 
     /// <summary>Clears every parameter's gradient (sets it to null).</summary>
     public void ZeroGrad()

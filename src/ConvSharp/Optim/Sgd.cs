@@ -15,9 +15,8 @@ public sealed class Sgd : Optimizer
     public Sgd(
         IEnumerable<Parameter> parameters, float lr, float momentum = 0f, float dampening = 0f,
         float weightDecay = 0f, bool nesterov = false)
-        : base(parameters)
+        : base(parameters, lr)
     {
-        CheckNonNegative(lr, "learning rate");
         CheckNonNegative(momentum, "momentum value");
         CheckNonNegative(weightDecay, "weight_decay value");
         if (nesterov && (momentum <= 0f || dampening != 0f))
@@ -25,11 +24,8 @@ public sealed class Sgd : Optimizer
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening", nameof(nesterov));
         }
 
-        (Lr, Momentum, Dampening, WeightDecay, Nesterov) = (lr, momentum, dampening, weightDecay, nesterov);
+        (Momentum, Dampening, WeightDecay, Nesterov) = (momentum, dampening, weightDecay, nesterov);
     }
-
-    /// <summary>Learning rate.</summary>
-    public float Lr { get; set; }
 
     /// <summary>Momentum factor μ.</summary>
     public float Momentum { get; }

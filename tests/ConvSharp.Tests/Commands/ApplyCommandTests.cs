@@ -166,12 +166,8 @@ public class ApplyCommandTests
             "same folder" => ["apply", folder.Path, "-k", "edge", "-o", folder.Path + "/"],
             _ => new[] { "apply", camera, "-k", "edge", "--stride", "0" },
         };
-        var (code, _, error) = CliRunner.Run(args);
-        Assert.Equal(1, code);
-        var lines = error.Trim().Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("convsharp apply: error: ", lines[0], StringComparison.Ordinal);
-        Assert.Contains(message, lines[0], StringComparison.Ordinal);
+        var line = CliRunner.RunExpectingOneLineError(args);
+        Assert.Contains(message, line, StringComparison.Ordinal);
         Assert.Equal(["corrupt.png"], Directory.EnumerateFileSystemEntries(folder.Path).Select(Path.GetFileName));
     }
 

@@ -147,12 +147,8 @@ public class LearnCommandTests
             "missing" => ["learn", input, folder.File("nope.npy"), "--size", "3x3"],
             _ => new[] { "learn", input, target, "--size", "3x3", "--padding", "valid" },
         };
-        var (code, _, error) = CliRunner.Run([.. args, "--out", folder.File("out")]);
-        Assert.Equal(1, code);
-        var lines = error.Trim().Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("convsharp learn: error: ", lines[0], StringComparison.Ordinal);
-        Assert.Contains(message, lines[0], StringComparison.Ordinal);
+        var line = CliRunner.RunExpectingOneLineError([.. args, "--out", folder.File("out")]);
+        Assert.Contains(message, line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder.File("out")));
     }
 }

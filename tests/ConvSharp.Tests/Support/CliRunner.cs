@@ -13,4 +13,18 @@ internal static class CliRunner
         var code = CliApp.Run(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>
+    /// Runs a command line that must be refused: exit code 1 and one line on stderr starting
+    /// "convsharp COMMAND: error: ". Returns that line.
+    /// </summary>
+    public static string RunExpectingOneLineError(params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        Assert.Equal(1, code);
+        var lines = error.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith($"convsharp {args[0]}: error: ", lines[0], StringComparison.Ordinal);
+        return lines[0];
+    }
 }

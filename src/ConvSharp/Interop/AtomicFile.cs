@@ -1,11 +1,12 @@
-namespace ConvSharp.Imaging;
+namespace ConvSharp.Interop;
 
 /// <summary>
 /// Writes a file whole or not at all: the bytes go to a hidden temporary file in the same folder,
 /// which is renamed over the target only once it is complete. A crash or an error leaves the
-/// target as it was, never half-written.
+/// target as it was, never half-written. Used by every file ConvSharp writes: .npy here, and
+/// the images, JSON and plots of ConvSharp.Imaging and the command line.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Calls <paramref name="write"/> on a fresh stream and moves the result to <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)
