@@ -58,7 +58,7 @@ public static class Functional
         }
 
         var g = ConvGeometry.Create(input.Dims, weight.Dims, bias?.Dims, stride ?? 1, padding, dilation ?? 1, groups);
-        if (paddingMode != PaddingMode.Zeros && g.PadTop + g.PadBottom + g.PadLeft + g.PadRight > 0)
+        if (paddingMode != PaddingMode.Zeros && g.HasPadding)
         {
             input = Convolution.Pad.Forward(input, g.PadLeft, g.PadRight, g.PadTop, g.PadBottom, paddingMode, 0f);
             g = g with { H = input.Dims[2], W = input.Dims[3], PadTop = 0, PadBottom = 0, PadLeft = 0, PadRight = 0 };
@@ -165,8 +165,8 @@ public static class Functional
             return Fold(input.Unsqueeze(0), outputSize, kernelSize, dilation, padding, stride).Squeeze(0);
         }
 
-        var taps = kernelSize.H * kernelSize.W;
-        if (taps <= 0 || input.Dims[1] % taps != 0)
+        var taps = (long)kernelSize.H * kernelSize.W;
+        if (kernelSize.H <= 0 || kernelSize.W <= 0 || input.Dims[1] % taps != 0)
         {
             throw new ArgumentException(
                 $"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)={input.Dims[1]} and kernel_size={kernelSize}",
@@ -176,11 +176,17 @@ public static class Functional
         var p = padding ?? 0;
         var d = dilation ?? 1;
         var s = stride ?? 1;
-        var g = ConvGeometry.ForWindows([input.Dims[0], input.Dims[1] / taps, outputSize.H, outputSize.W], kernelSize, d, (p.H, p.W), s);
-        if (input.Dims[2] != g.OH * g.OW)
+        if (outputSize.H < 0 || outputSize.W < 0)
+        {
+            throw new ArgumentException($"fold: output_size must not be negative, but got output_size={outputSize}", nameof(outputSize));
+        }
+
+        WindowAxis.CheckOutput("fold", [input.Dims[0], input.Dims[1] / taps, outputSize.H, outputSize.W]);
+        var g = ConvGeometry.ForWindows([input.Dims[0], (int)(input.Dims[1] / taps), outputSize.H, outputSize.W], kernelSize, d, (p.H, p.W), s);
+        if (input.Dims[2] != (long)g.OH * g.OW)
         {
             throw new ArgumentException(
-                $"Given output_size={outputSize}, kernel_size={kernelSize}, dilation={d}, padding={p}, stride={s}, expected size of input's dimension 2 to match the calculated number of sliding blocks {g.OH} * {g.OW} = {g.OH * g.OW}, but got input.size(2)={input.Dims[2]}.",
+                $"Given output_size={outputSize}, kernel_size={kernelSize}, dilation={d}, padding={p}, stride={s}, expected size of input's dimension 2 to match the calculated number of sliding blocks {g.OH} * {g.OW} = {(long)g.OH * g.OW}, but got input.size(2)={input.Dims[2]}.",
                 nameof(input));
         }
 

@@ -99,7 +99,14 @@ public partial class Tensor
                 $"upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step}).");
         }
 
-        var count = (int)Math.Ceiling(((double)end - start) / step);
+        var steps = Math.Ceiling(((double)end - start) / step);
+        if (steps > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"arange(start={start}, end={end}, step={step}) would hold {steps:G4} values, more than one .NET array holds ({Array.MaxLength}).");
+        }
+
+        var count = (int)steps;
         var data = new float[count];
         for (var i = 0; i < count; i++)
         {

@@ -32,7 +32,31 @@ internal static class ConvPlanner
             return new ConvPlan(forced, caps.Kernel, options.Threads);
         }
 
-        return new ConvPlan(Choose(g, direction), caps.Kernel, options.Threads);
+        return new ConvPlan(ChooseFeasible(g, direction), caps.Kernel, options.Threads);
+    }
+
+    /// <summary>
+    /// The rules' choice, or, for a shape whose buffers would not fit that algorithm's workspace
+    /// (huge dilations, strides or layers), the first fallback that can run it: the GEMMs, the
+    /// direct loops, and last the definition's own loops, which need no workspace at all.
+    /// </summary>
+    private static ConvAlgorithm ChooseFeasible(in ConvGeometry g, ConvDirection direction)
+    {
+        var choice = Choose(g, direction);
+        if (CanRun(choice, g, direction, out _))
+        {
+            return choice;
+        }
+
+        foreach (var fallback in (ReadOnlySpan<ConvAlgorithm>)[ConvAlgorithm.ImplicitGemm, ConvAlgorithm.Im2colGemm, ConvAlgorithm.Direct])
+        {
+            if (CanRun(fallback, g, direction, out _))
+            {
+                return fallback;
+            }
+        }
+
+        return ConvAlgorithm.Reference;
     }
 
     /// <summary>Whether <paramref name="algorithm"/> implements this direction for this shape, and if not, why.</summary>
@@ -50,7 +74,7 @@ internal static class ConvPlanner
             // forward pass of the transposed problem, which exists for stride 1 only.
             if (algorithm == ConvAlgorithm.Im2colGemm)
             {
-                return true;
+                return GemmConv.Fits(g, out reason);
             }
 
             if (!TryTransposed(g, out var transposed, out reason))
@@ -72,6 +96,10 @@ internal static class ConvPlanner
             case ConvAlgorithm.Direct when g.GroupChannels != 1:
                 reason = "Direct needs every output channel to read one input channel (single-channel or depthwise), but C/groups is " + g.GroupChannels;
                 return false;
+            case ConvAlgorithm.Direct when direction == ConvDirection.BackwardWeight && !Direct.DirectConv.BackwardWeightFits(g, out reason):
+                return false;
+            case ConvAlgorithm.Im2colGemm or ConvAlgorithm.ImplicitGemm or ConvAlgorithm.GemmDirect1x1 when !GemmConv.Fits(g, out reason):
+                return false;
             case ConvAlgorithm.GemmDirect1x1 when !Is1x1(g):
                 reason = "GemmDirect1x1 needs a 1×1 kernel with stride 1 and no padding";
                 return false;
@@ -83,6 +111,11 @@ internal static class ConvPlanner
                 return false;
             case ConvAlgorithm.Fft when g.GroupChannels != 1 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1:
                 reason = "Fft needs single-channel (or depthwise) filters with stride 1 and dilation 1";
+                return false;
+            case ConvAlgorithm.Winograd4x3 when !Winograd.Winograd4x3.Fits(Winograd.DilatedPhases.TryPhases(g, out var phases) ? phases : g, out reason):
+                return false;
+            case ConvAlgorithm.Fft when Math.Max(g.KH, g.KW) > Fft.FftConv.MaxKernel:
+                reason = $"Fft takes kernels up to {Fft.FftConv.MaxKernel}×{Fft.FftConv.MaxKernel}, whose tiles fit the workspace";
                 return false;
             default:
                 return true;
@@ -139,7 +172,7 @@ internal static class ConvPlanner
                 return ConvAlgorithm.Im2colGemm;
             case ConvDirection.BackwardWeight:
                 // The direct sums win only with one output channel per input channel (a GEMM of one row).
-                return g.GroupChannels == 1 && g.GroupOutChannels < 4 ? ConvAlgorithm.Direct
+                return g.GroupChannels == 1 && g.GroupOutChannels < 4 && CanRun(ConvAlgorithm.Direct, g, direction, out _) ? ConvAlgorithm.Direct
                     : Is1x1(g) ? ConvAlgorithm.GemmDirect1x1
                     : ConvAlgorithm.ImplicitGemm;
         }
@@ -174,8 +207,7 @@ internal static class ConvPlanner
     /// for whole 128×128 tiles.
     /// </summary>
     private static bool UseFft(in ConvGeometry g) =>
-        g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1 &&
-        g.KH * g.KW >= 13 * 13 && (long)g.OH * g.OW >= 256 * 256;
+        CanRun(ConvAlgorithm.Fft, g, ConvDirection.Forward, out _) && (long)g.KH * g.KW >= 13 * 13 && (long)g.OH * g.OW >= 256 * 256;
 
     /// <summary>A dilated convolution Winograd can run phase by phase, with the phase copies inside the workspace.</summary>
     private static bool PhasesFit(in ConvGeometry g) =>
@@ -183,7 +215,7 @@ internal static class ConvPlanner
         (long)g.N * Math.Max(g.C * g.H * g.W, g.OC * g.OH * g.OW) <= Parallel.Workspace.WeightBudgetFloats;
 
     private static bool Is1x1(in ConvGeometry g) =>
-        g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop + g.PadBottom + g.PadLeft + g.PadRight == 0;
+        g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && !g.HasPadding;
 
     private static string Describe(ConvDirection direction) => direction switch
     {

@@ -31,6 +31,26 @@ internal static unsafe class GemmConv
     /// </summary>
     private const int SliceFloats = 1 << 18;
 
+    /// <summary>
+    /// Whether this shape's smallest work items fit the workspace with the widest register tile
+    /// (8×32): packed weights of MR rows of depth k = (C/groups)·KH·KW per group (and of m =
+    /// OC/groups for the input gradient) within the weight budget, and a k × NR column tile within
+    /// one buffer. Only absurd layers (k or m·groups in the hundreds of thousands) fail; the
+    /// planner then takes another algorithm.
+    /// </summary>
+    public static bool Fits(in ConvGeometry g, out string reason)
+    {
+        var k = (long)g.GroupChannels * g.KH * g.KW;
+        var m = (long)g.GroupOutChannels;
+        var fits = Math.Max(k, m) * g.Groups * MaxRowTile <= Workspace.WeightBudgetFloats && Math.Max(k, m) * MaxColumnTile <= Workspace.MaxFloats / 2;
+        reason = fits ? string.Empty
+            : $"the GEMM's packed operands (depth {k}, {m} rows per group, {g.Groups} groups) would not fit the {Workspace.MaxFloats * 4L >> 20} MB workspace";
+        return fits;
+    }
+
+    private const int MaxRowTile = 8;
+    private const int MaxColumnTile = 32;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {

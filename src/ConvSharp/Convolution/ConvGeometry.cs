@@ -11,6 +11,9 @@ namespace ConvSharp.Convolution;
 /// it is the adjoint of (<see cref="ForTransposed"/>): its input is that convolution's output,
 /// which is why OH and OW are stored rather than derived. The factories check the arguments
 /// in the order PyTorch does and throw <see cref="ArgumentException"/> in PyTorch's words.
+/// Every size is derived in 64-bit arithmetic (<see cref="WindowAxis"/>) and a geometry is only
+/// built when the padded input fits in 32-bit coordinates and the output in one array, so the
+/// algorithms may compute any row or column index, padding included, as an <c>int</c>.
 /// </remarks>
 internal readonly record struct ConvGeometry(
     int N, int C, int H, int W,
@@ -32,9 +35,20 @@ internal readonly record struct ConvGeometry(
     /// <summary>Output channels per group.</summary>
     public int GroupOutChannels => OC / Groups;
 
+    /// <summary>Rows the kernel spans with its dilation; at most the padded height, so it fits an <c>int</c>.</summary>
     public int DilatedKH => (DilationH * (KH - 1)) + 1;
 
+    /// <summary>Columns the kernel spans with its dilation; at most the padded width.</summary>
     public int DilatedKW => (DilationW * (KW - 1)) + 1;
+
+    /// <summary>H + PadTop + PadBottom: at most <see cref="int.MaxValue"/> by construction.</summary>
+    public int PaddedH => H + PadTop + PadBottom;
+
+    /// <summary>W + PadLeft + PadRight: at most <see cref="int.MaxValue"/> by construction.</summary>
+    public int PaddedW => W + PadLeft + PadRight;
+
+    /// <summary>Whether any side is padded (tested without adding the four, which could wrap).</summary>
+    public bool HasPadding => (PadTop | PadBottom | PadLeft | PadRight) != 0;
 
     public int[] OutputShape => [N, OC, OH, OW];
 
@@ -52,26 +66,29 @@ internal readonly record struct ConvGeometry(
         CheckHyperParameters(stride, padding, dilation, groups);
         CheckWeight(input, weight, groups);
         var (oc, kh, kw) = (weight[0], weight[2], weight[3]);
-        if (input[1] != weight[1] * groups)
+        if (input[1] != (long)weight[1] * groups)
         {
             throw new ArgumentException(
-                $"Given groups={groups}, weight of size {Shapes.Format(weight)}, expected input{Shapes.Format(input)} to have {weight[1] * groups} channels, but got {input[1]} channels instead");
+                $"Given groups={groups}, weight of size {Shapes.Format(weight)}, expected input{Shapes.Format(input)} to have {(long)weight[1] * groups} channels, but got {input[1]} channels instead");
         }
 
         CheckBias(bias, oc, weight, transposed: false);
-        var (top, bottom, left, right) = padding.Resolve(input[2], input[3], (kh, kw), stride, dilation);
-        var g = new ConvGeometry(
-            input[0], input[1], input[2], input[3], oc, kh, kw,
-            stride.H, stride.W, dilation.H, dilation.W, top, bottom, left, right, groups);
-        var (paddedH, paddedW) = (g.H + top + bottom, g.W + left + right);
-        if (paddedH < g.DilatedKH || paddedW < g.DilatedKW)
+        var pads = padding.Resolve(input[2], input[3], (kh, kw), stride, dilation);
+        var rows = WindowAxis.Of(input[2], pads.Top, pads.Bottom, kh, dilation.H, stride.H);
+        var columns = WindowAxis.Of(input[3], pads.Left, pads.Right, kw, dilation.W, stride.W);
+        if (!rows.KernelFits || !columns.KernelFits)
         {
             throw new ArgumentException(
-                $"Calculated padded input size per channel: ({paddedH} x {paddedW}). Kernel size: ({g.DilatedKH} x {g.DilatedKW}). " +
+                $"Calculated padded input size per channel: ({rows.Padded} x {columns.Padded}). Kernel size: ({rows.DilatedKernel} x {columns.DilatedKernel}). " +
                 "Kernel size can't be greater than actual input size");
         }
 
-        return g.WithDerivedOutput();
+        WindowAxis.CheckPadded("conv2d", pads, rows, columns);
+        WindowAxis.CheckOutput("conv2d", [input[0], oc, rows.Positions, columns.Positions]);
+        return new ConvGeometry(
+            input[0], input[1], input[2], input[3], oc, kh, kw,
+            stride.H, stride.W, dilation.H, dilation.W, (int)pads.Top, (int)pads.Bottom, (int)pads.Left, (int)pads.Right, groups)
+        { OH = (int)rows.Positions, OW = (int)columns.Positions };
     }
 
     /// <summary>
@@ -105,16 +122,29 @@ internal readonly record struct ConvGeometry(
         }
 
         CheckBias(bias, outChannels, weight, transposed: true);
-        var oh = ((input[2] - 1) * stride.H) - (2 * padding.H) + (dilation.H * (kh - 1)) + outputPadding.H + 1;
-        var ow = ((input[3] - 1) * stride.W) - (2 * padding.W) + (dilation.W * (kw - 1)) + outputPadding.W + 1;
+
+        // The transposed output before its padding is cropped: (H − 1)·stride + dilation·(KH − 1) + 1 + outputPadding.
+        // It is the padded input of the adjoint convolution, so it must fit 32-bit coordinates.
+        var spanH = ((input[2] - 1L) * stride.H) + WindowAxis.Dilated(kh, dilation.H) + outputPadding.H;
+        var spanW = ((input[3] - 1L) * stride.W) + WindowAxis.Dilated(kw, dilation.W) + outputPadding.W;
+        var (oh, ow) = (spanH - (2L * padding.H), spanW - (2L * padding.W));
         if (oh <= 0 || ow <= 0)
         {
             throw new ArgumentException(
                 $"Given input size per channel: ({input[2]} x {input[3]}). Calculated output size per channel: ({oh} x {ow}). Output size is too small");
         }
 
+        if (spanH > WindowAxis.MaxExtent || spanW > WindowAxis.MaxExtent)
+        {
+            throw new ArgumentException(
+                $"conv_transpose2d: an input of ({input[2]} x {input[3]}) with stride {stride}, kernel ({kh} x {kw}), dilation {dilation} and output_padding {outputPadding} " +
+                $"spans ({spanH} x {spanW}) before the padding is cropped; ConvSharp addresses rows and columns with 32-bit integers, so each must be at most {WindowAxis.MaxExtent}. " +
+                "Reduce the stride or the dilation");
+        }
+
+        WindowAxis.CheckOutput("conv_transpose2d", [input[0], outChannels, oh, ow]);
         return new ConvGeometry(
-            input[0], outChannels, oh, ow, inChannels, kh, kw,
+            input[0], outChannels, (int)oh, (int)ow, inChannels, kh, kw,
             stride.H, stride.W, dilation.H, dilation.W, padding.H, padding.H, padding.W, padding.W, groups)
         { OH = input[2], OW = input[3] };
     }
@@ -128,29 +158,24 @@ internal readonly record struct ConvGeometry(
             throw new ArgumentException($"kernel size should be greater than zero, but got kernel_size={kernel}");
         }
 
-        var (top, bottom, left, right) = padding.Resolve(input[2], input[3], kernel, stride, dilation);
-        var g = new ConvGeometry(
-            input[0], input[1], input[2], input[3], input[1] * kernel.H * kernel.W, kernel.H, kernel.W,
-            stride.H, stride.W, dilation.H, dilation.W, top, bottom, left, right, 1).WithDerivedOutput();
-        if (g.H + top + bottom < g.DilatedKH || g.W + left + right < g.DilatedKW)
+        var pads = padding.Resolve(input[2], input[3], kernel, stride, dilation);
+        var rows = WindowAxis.Of(input[2], pads.Top, pads.Bottom, kernel.H, dilation.H, stride.H);
+        var columns = WindowAxis.Of(input[3], pads.Left, pads.Right, kernel.W, dilation.W, stride.W);
+        if (!rows.KernelFits || !columns.KernelFits)
         {
             throw new ArgumentException(
-                $"Given input with spatial size ({g.H}, {g.W}), kernel_size={kernel}, dilation={dilation}, padding=({top}, {left}), " +
-                $"calculated shape of the array of sliding blocks as ({g.OH}, {g.OW}), but its components must be at least one.");
+                $"Given input with spatial size ({input[2]}, {input[3]}), kernel_size={kernel}, dilation={dilation}, padding=({pads.Top}, {pads.Left}), " +
+                $"calculated shape of the array of sliding blocks as ({rows.Positions}, {columns.Positions}), but its components must be at least one.");
         }
 
-        return g;
+        WindowAxis.CheckPadded("unfold", pads, rows, columns);
+        var taps = (long)input[1] * kernel.H * kernel.W;
+        WindowAxis.CheckOutput("unfold", [input[0], taps, rows.Positions * columns.Positions]);
+        return new ConvGeometry(
+            input[0], input[1], input[2], input[3], (int)taps, kernel.H, kernel.W,
+            stride.H, stride.W, dilation.H, dilation.W, (int)pads.Top, (int)pads.Bottom, (int)pads.Left, (int)pads.Right, 1)
+        { OH = (int)rows.Positions, OW = (int)columns.Positions };
     }
-
-    /// <summary>This geometry with OH and OW computed from the input, kernel, padding, stride and dilation.</summary>
-    private ConvGeometry WithDerivedOutput() => this with
-    {
-        OH = OutputSize(H, PadTop + PadBottom, DilatedKH, StrideH),
-        OW = OutputSize(W, PadLeft + PadRight, DilatedKW, StrideW),
-    };
-
-    private static int OutputSize(int size, int padding, int dilatedKernel, int stride) =>
-        (int)Math.Floor((size + padding - dilatedKernel) / (double)stride) + 1;
 
     private static void CheckWeight(int[] input, int[] weight, int groups)
     {
@@ -170,6 +195,12 @@ internal readonly record struct ConvGeometry(
         {
             throw new ArgumentException(
                 $"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {Shapes.Format(weight)} instead");
+        }
+
+        if ((long)weight[1] * groups > int.MaxValue)
+        {
+            throw new ArgumentException(
+                $"Given groups={groups}, weight of size {Shapes.Format(weight)} asks for {(long)weight[1] * groups} channels, more than a tensor dimension holds ({int.MaxValue})");
         }
     }
 

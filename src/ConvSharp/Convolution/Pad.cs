@@ -21,45 +21,43 @@ internal static class Pad
         }
 
         var (h, w) = (x.Dims[^2], x.Dims[^1]);
-        var rows = SourceIndices(h, top, bottom, mode, x.Dims, x.Rank - 2);
-        var cols = SourceIndices(w, left, right, mode, x.Dims, x.Rank - 1);
-        int[] shape = [.. x.Dims[..^2], rows.Length, cols.Length];
+        CheckAxis(h, top, bottom, mode, x.Dims, x.Rank - 2);
+        CheckAxis(w, left, right, mode, x.Dims, x.Rank - 1);
+        var (height, width) = ((long)top + h + bottom, (long)left + w + right);
+        CheckPaddedSize(x.Dims, height, width, (left, right, top, bottom));
+        int[] shape = [.. x.Dims[..^2], (int)height, (int)width];
         var result = Tensor.Uninitialized(shape);
+
+        // The maps are only built for a result that has elements: a huge padding of an empty tensor costs nothing.
+        var empty = result.NumElements == 0;
+        var rows = empty ? [] : SourceIndices(h, top, bottom, mode, x.Dims, x.Rank - 2);
+        var cols = empty ? [] : SourceIndices(w, left, right, mode, x.Dims, x.Rank - 1);
         Gather(x.ContiguousSpan(), h, w, rows, cols, value, result.Storage.Data);
         return Tensor.Record(result, () => new PadBackward(mode, x.Dims, rows, cols), x);
+    }
+
+    /// <summary>Refuses, before any index map is built, a padded tensor larger than one array.</summary>
+    private static void CheckPaddedSize(int[] shape, long rows, long columns, (int Left, int Right, int Top, int Bottom) pad)
+    {
+        var elements = (double)rows * columns;
+        foreach (var d in shape.AsSpan(0, shape.Length - 2))
+        {
+            elements *= d;
+        }
+
+        if (rows > int.MaxValue || columns > int.MaxValue || elements > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"pad: padding (left {pad.Left}, right {pad.Right}, top {pad.Top}, bottom {pad.Bottom}) of input {Shapes.Format(shape)} would make " +
+                $"[{string.Join(", ", shape[..^2])}{(shape.Length > 2 ? ", " : "")}{rows}, {columns}] ({elements:G4} elements), more than one .NET array holds ({Array.MaxLength})",
+                nameof(pad));
+        }
     }
 
     /// <summary>For each padded position along one axis, the source position it copies, or −1 for the constant value.</summary>
     public static int[] SourceIndices(int size, int before, int after, PaddingMode mode, int[] shape, int dim)
     {
-        if ((before < 0 || after < 0) && mode != PaddingMode.Zeros)
-        {
-            throw new ArgumentException($"negative padding ({before}, {after}) at dimension {dim} is only supported by the constant mode, not {mode}");
-        }
-
-        if (before + size + after < 0)
-        {
-            throw new ArgumentException(
-                $"The input size {size}, plus negative padding {before} and {after} resulted in a negative output size at dimension {dim} of input {Shapes.Format(shape)}");
-        }
-
-        var invalid = mode switch
-        {
-            PaddingMode.Reflect when before >= size || after >= size =>
-                $"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}",
-            PaddingMode.Circular when before > size || after > size =>
-                $"Padding value causes wrapping around more than once: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}",
-            PaddingMode.Symmetric when before > size || after > size =>
-                $"Symmetric padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)} must not exceed the input size {size}",
-            PaddingMode.Replicate when size == 0 && before + after > 0 =>
-                $"Replicate padding of an empty dimension {dim} of input {Shapes.Format(shape)} has nothing to replicate",
-            _ => null,
-        };
-        if (invalid is not null)
-        {
-            throw new ArgumentException(invalid);
-        }
-
+        CheckAxis(size, before, after, mode, shape, dim);
         var map = new int[before + size + after];
         for (var i = 0; i < map.Length; i++)
         {
@@ -75,6 +73,38 @@ internal static class Pad
         }
 
         return map;
+    }
+
+    /// <summary>PyTorch's rules for padding one axis in a mode, each broken one an error in PyTorch's words.</summary>
+    private static void CheckAxis(int size, int before, int after, PaddingMode mode, int[] shape, int dim)
+    {
+        if ((before < 0 || after < 0) && mode != PaddingMode.Zeros)
+        {
+            throw new ArgumentException($"negative padding ({before}, {after}) at dimension {dim} is only supported by the constant mode, not {mode}");
+        }
+
+        if ((long)before + size + after < 0)
+        {
+            throw new ArgumentException(
+                $"The input size {size}, plus negative padding {before} and {after} resulted in a negative output size at dimension {dim} of input {Shapes.Format(shape)}");
+        }
+
+        var invalid = mode switch
+        {
+            PaddingMode.Reflect when before >= size || after >= size =>
+                $"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}",
+            PaddingMode.Circular when before > size || after > size =>
+                $"Padding value causes wrapping around more than once: padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)}",
+            PaddingMode.Symmetric when before > size || after > size =>
+                $"Symmetric padding ({before}, {after}) at dimension {dim} of input {Shapes.Format(shape)} must not exceed the input size {size}",
+            PaddingMode.Replicate when size == 0 && (before > 0 || after > 0) =>
+                $"Replicate padding of an empty dimension {dim} of input {Shapes.Format(shape)} has nothing to replicate",
+            _ => null,
+        };
+        if (invalid is not null)
+        {
+            throw new ArgumentException(invalid);
+        }
     }
 
     /// <summary>Padded[plane, i, j] = source[plane, rows[i], cols[j]], or <paramref name="value"/> where either is −1.</summary>

@@ -67,8 +67,12 @@ public readonly struct Padding : IEquatable<Padding>
     /// <summary>(rows above and below, columns left and right).</summary>
     public static implicit operator Padding((int H, int W) pair) => Explicit(pair.H, pair.H, pair.W, pair.W);
 
-    /// <summary>The four paddings for a given input, kernel, stride and dilation.</summary>
-    internal (int Top, int Bottom, int Left, int Right) Resolve(int h, int w, Size2 kernel, Size2 stride, Size2 dilation)
+    /// <summary>
+    /// The four paddings for a given input, kernel, stride and dilation, in 64-bit arithmetic:
+    /// <see cref="Same"/> with a huge dilation needs more padding than an <c>int</c> holds, and the
+    /// geometry refuses that with the true numbers rather than wrapped ones.
+    /// </summary>
+    internal (long Top, long Bottom, long Left, long Right) Resolve(int h, int w, Size2 kernel, Size2 stride, Size2 dilation)
     {
         switch (_kind)
         {
@@ -83,10 +87,10 @@ public readonly struct Padding : IEquatable<Padding>
         }
     }
 
-    private static (int Before, int After) SameSplit(int size, int kernel, int stride, int dilation)
+    private static (long Before, long After) SameSplit(int size, int kernel, int stride, int dilation)
     {
-        var outSize = (size + stride - 1) / stride;
-        var total = Math.Max(((outSize - 1) * stride) + ((kernel - 1) * dilation) + 1 - size, 0);
+        var outSize = ((long)size + stride - 1) / stride;
+        var total = Math.Max(((outSize - 1) * stride) + ((kernel - 1L) * dilation) + 1 - size, 0);
         return (total / 2, total - (total / 2));
     }
 
@@ -117,8 +121,8 @@ public readonly struct Padding : IEquatable<Padding>
 }
 
 /// <summary>
-/// What lies beyond the border, named as in PyTorch's <c>padding_mode</c>. Only
-/// <see cref="Zeros"/> is implemented so far; the others are reserved for the parity work.
+/// What lies beyond the border, named as in PyTorch's <c>padding_mode</c> (plus
+/// <see cref="Symmetric"/>, which PyTorch lacks).
 /// </summary>
 public enum PaddingMode
 {

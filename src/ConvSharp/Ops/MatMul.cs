@@ -31,9 +31,9 @@ internal static class MatMulOps
     {
         CheckInner(a, b, a.Rank == 2 && b.Rank == 2, "mm");
         var (m, k, n) = (a.Dims[0], a.Dims[1], b.Dims[1]);
-        var result = new float[m * n];
-        Multiply(a.ContiguousSpan(), b.ContiguousSpan(), result, m, k, n);
-        return Tensor.Record(new Tensor(result, [m, n]), () => new MmBackward0(a, b), a, b);
+        var result = Tensor.Uninitialized([m, n]); // checks m·n against the largest array before allocating
+        Multiply(a.ContiguousSpan(), b.ContiguousSpan(), result.Storage.Data, m, k, n);
+        return Tensor.Record(result, () => new MmBackward0(a, b), a, b);
     }
 
     public static Tensor Bmm(Tensor a, Tensor b)
@@ -42,13 +42,14 @@ internal static class MatMulOps
         var (batch, m, k, n) = (a.Dims[0], a.Dims[1], a.Dims[2], b.Dims[2]);
         var x = a.ContiguousSpan();
         var y = b.ContiguousSpan();
-        var result = new float[batch * m * n];
+        var result = Tensor.Uninitialized([batch, m, n]);
+        var product = result.Storage.Data;
         for (var i = 0; i < batch; i++)
         {
-            Multiply(x.Slice(i * m * k, m * k), y.Slice(i * k * n, k * n), result.AsSpan(i * m * n, m * n), m, k, n);
+            Multiply(x.Slice(i * m * k, m * k), y.Slice(i * k * n, k * n), product.AsSpan(i * m * n, m * n), m, k, n);
         }
 
-        return Tensor.Record(new Tensor(result, [batch, m, n]), () => new BmmBackward0(a, b), a, b);
+        return Tensor.Record(result, () => new BmmBackward0(a, b), a, b);
     }
 
     /// <summary>(…, m, k) × (…, k, n) with broadcast batch dimensions; 1-D operands are promoted and squeezed back.</summary>

@@ -29,6 +29,9 @@ internal static unsafe class DirectConv
     /// <summary>Floats of padded input per band, for the weight gradient: small enough to stay in L2.</summary>
     private const int BandFloats = 1 << 15;
 
+    /// <summary>Row slots kept on the stack; a kernel with more rows (or a ring that long) takes them from the heap instead.</summary>
+    private const int StackSlots = 64;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
@@ -38,6 +41,7 @@ internal static unsafe class DirectConv
         var bandRows = Math.Max(1, (g.OH + wanted - 1) / wanted);
         var bands = (g.OH + bandRows - 1) / bandRows;
         var geometry = g;
+        var ring = RingFits(g, Workspace.ItemBudgetFloats(plan.Threads));
         ParallelRunner.For(planes * bands, Threads(g, plan), task =>
         {
             var (plane, band) = (task / bands, task % bands);
@@ -45,10 +49,28 @@ internal static unsafe class DirectConv
             var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
             var firstOutput = channel * geometry.GroupOutChannels;
             var destination = output + ((((nint)image * geometry.OC) + firstOutput) * geometry.OH * geometry.OW);
-            Rows(geometry, source, weight + ((nint)firstOutput * geometry.KH * geometry.KW), bias == null ? null : bias + firstOutput,
-                band * bandRows, Math.Min((band + 1) * bandRows, geometry.OH), destination);
+            var (y0, y1) = (band * bandRows, Math.Min((band + 1) * bandRows, geometry.OH));
+            var weights = weight + ((nint)firstOutput * geometry.KH * geometry.KW);
+            var biases = bias == null ? null : bias + firstOutput;
+            if (ring)
+            {
+                Rows(geometry, source, weights, biases, y0, y1, destination);
+            }
+            else
+            {
+                ScalarRows(geometry, source, weights, biases, y0, y1, destination);
+            }
         });
     }
+
+    /// <summary>
+    /// Whether the vector path applies and its ring of DilatedKH padded rows fits one work item's
+    /// workspace. A huge dilation or stride (taps that mostly land in the padding) does not: those
+    /// outputs are summed by the bounds-checked scalar loop, which needs no buffer.
+    /// </summary>
+    private static bool RingFits(in ConvGeometry g, long budgetFloats) =>
+        Vector.IsHardwareAccelerated && g.StrideW == 1 && g.OW >= Vector<float>.Count &&
+        (g.DilatedKH + 1L) * PaddedBand.Width(g) <= budgetFloats;
 
     /// <summary>
     /// Output rows [y0, y1) of the GroupOutChannels planes that read one input plane. Each input
@@ -60,21 +82,28 @@ internal static unsafe class DirectConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
     {
-        var lanes = Vector<float>.Count;
-        if (!Vector.IsHardwareAccelerated || g.StrideW != 1 || g.OW < lanes)
-        {
-            ScalarRows(g, plane, weights, biases, y0, y1, output);
-            return;
-        }
-
         var width = PaddedBand.Width(g);
         var slots = g.DilatedKH;
-        using var scratch = Workspace.Rent((long)(slots + 1) * width);
+        using var scratch = Workspace.Rent((long)(slots + 1) * width); // RingFits bounded it
         var zeros = scratch.Pointer + ((nint)slots * width);
         new Span<float>(zeros, width).Clear();
-        var held = stackalloc int[slots];
-        new Span<int>(held, slots).Fill(int.MinValue);
-        var rows = stackalloc nint[g.KH];
+
+        // Small kernels keep their bookkeeping on the stack; the sizes come from the user's kernel, so large ones use the heap.
+        Span<int> held = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
+        Span<nint> rowSpan = g.KH <= StackSlots ? stackalloc nint[StackSlots] : new nint[g.KH];
+        held.Fill(int.MinValue);
+        fixed (nint* rows = rowSpan)
+        {
+            RowsFromRing(g, plane, weights, biases, y0, y1, output, scratch.Pointer, zeros, width, held[..slots], rows);
+        }
+    }
+
+    /// <summary>The body of <see cref="Rows"/>: <paramref name="held"/>[slot] is the input row a ring slot holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowsFromRing(
+        in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output, float* ringStart, float* zeros, int width, Span<int> held, nint* rows)
+    {
+        var slots = held.Length;
         for (var y = y0; y < y1; y++)
         {
             for (var kh = 0; kh < g.KH; kh++)
@@ -86,8 +115,8 @@ internal static unsafe class DirectConv
                     continue;
                 }
 
-                var slot = ((ih % slots) + slots) % slots;
-                var ring = scratch.Pointer + ((nint)slot * width);
+                var slot = ih % slots; // 0 ≤ ih < H here
+                var ring = ringStart + ((nint)slot * width);
                 if (held[slot] != ih)
                 {
                     PaddedRow(g, plane + ((nint)ih * g.W), ring, width);
@@ -351,6 +380,22 @@ internal static unsafe class DirectConv
                 VectorMath.AddInPlace(sum, new ReadOnlySpan<float>(partial + ((((nint)oc * bands) + band) * taps), taps));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the weight gradient's buffers fit the workspace: one band of padded input (at least
+    /// dilation·(KH − 1) + 1 rows of the padded width) per work item, and a partial sum per output
+    /// channel, band and tap.
+    /// </summary>
+    public static bool BackwardWeightFits(in ConvGeometry g, out string reason)
+    {
+        var band = (long)g.DilatedKH * PaddedBand.Width(g);
+        var bands = band > BandFloats ? g.OH : (g.OH + BandHeight(g) - 1) / BandHeight(g);
+        var partials = (long)g.OC * bands * g.KH * g.KW;
+        var fits = band <= Workspace.MaxFloats / 4 && partials <= Workspace.MaxFloats / 2;
+        reason = fits ? string.Empty
+            : $"Direct's weight gradient needs bands of {band} floats and {partials} partial sums, more than the workspace holds";
+        return fits;
     }
 
     private static int BandHeight(in ConvGeometry g)

@@ -106,13 +106,17 @@ internal static unsafe class FftConv
         });
     }
 
+    /// <summary>The largest kernel side FFT takes: its tiles (twice the kernel) then stay within the workspace.</summary>
+    public const int MaxKernel = 512;
+
     /// <summary>A power of two at least twice the kernel, 128 in the usual case (the best cost per output), smaller for small images.</summary>
     private static int TileSize(in ConvGeometry g)
     {
+        // The planner keeps the kernel within MaxKernel; the padded image may be up to int.MaxValue, so it is rounded in 64 bits.
         var kernel = Math.Max(g.KH, g.KW);
-        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2 * kernel, kernel <= 32 ? 128 : 256));
-        var needed = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(g.H + g.PadTop + g.PadBottom, g.W + g.PadLeft + g.PadRight));
-        return Math.Max(Math.Min(size, needed), (int)BitOperations.RoundUpToPowerOf2((uint)kernel));
+        var size = (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2 * kernel, kernel <= 32 ? 128 : 256));
+        var needed = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(g.PaddedH, g.PaddedW));
+        return (int)Math.Max(Math.Min(size, needed), BitOperations.RoundUpToPowerOf2((uint)kernel));
     }
 
     /// <summary>2-D FFT of a tile; the result is transposed (rows are the second frequency), which the kernel spectra share.</summary>

@@ -55,12 +55,10 @@ internal static unsafe class Im2colGather
                 else
                 {
                     // Strided: the columns whose reads fall inside the row, without checks, then the edges.
-                    var first = Math.Clamp((-iw0 + g.StrideW - 1) / g.StrideW, 0, run);
-                    var last = Math.Clamp(((g.W - 1 - iw0) / g.StrideW) + 1, first, run);
-                    if (g.W - 1 - iw0 < 0)
-                    {
-                        last = first;
-                    }
+                    // first = ⌈−iw0 / s⌉ and last = ⌊(W − 1 − iw0) / s⌋ + 1, in 64 bits: a stride near
+                    // int.MaxValue must not wrap them (iw0 ≥ −PadLeft and W − 1 − iw0 ≤ padded width).
+                    var first = (int)Math.Clamp((-(long)iw0 + g.StrideW - 1) / g.StrideW, 0, run);
+                    var last = g.W - 1 - iw0 < 0 ? first : (int)Math.Clamp(((g.W - 1L - iw0) / g.StrideW) + 1, first, run);
 
                     for (var j = 0; j < first; j++)
                     {
@@ -129,7 +127,7 @@ internal static unsafe class Im2colGather
                         target[j] = source[j];
                     }
                 }
-                else if (row != null && iw >= 0 && iw + ((piece - 1) * g.StrideW) < g.W)
+                else if (row != null && iw >= 0 && iw + ((piece - 1L) * g.StrideW) < g.W)
                 {
                     // Strided and inside the row: no checks; stride 2 eight at a time with AVX2.
                     var source = row + iw;

@@ -70,7 +70,12 @@ internal static class ConvReference
         }
     }
 
-    /// <summary>∂L/∂input[n, c, ih, iw] = Σ gradOutput[n, oc, y, x] · weight[oc, ci, kh, kw] over every (oc, y, x, kh, kw) that read it.</summary>
+    /// <summary>
+    /// ∂L/∂input[n, c, ih, iw] = Σ gradOutput[n, oc, y, x] · weight[oc, ci, kh, kw] over every
+    /// (oc, kh, kw) of c's group whose window position (y, x) read it: y·StrideH − PadTop +
+    /// kh·DilationH = ih, likewise x. Each input element is summed on its own, so no buffer beyond
+    /// the output is needed, whatever the sizes.
+    /// </summary>
     /// <param name="g">the geometry</param>
     /// <param name="gradOutput">(N, OC, OH, OW)</param>
     /// <param name="weight">(OC, C/groups, KH, KW)</param>
@@ -79,47 +84,49 @@ internal static class ConvReference
         in ConvGeometry g, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput)
         where T : IFloatingPointIeee754<T>
     {
-        var sums = new double[gradInput.Length];
-        var (oh, ow, cg) = (g.OH, g.OW, g.GroupChannels);
+        var (oh, ow, cg, og) = (g.OH, g.OW, g.GroupChannels, g.GroupOutChannels);
         for (var n = 0; n < g.N; n++)
         {
-            for (var oc = 0; oc < g.OC; oc++)
+            for (var c = 0; c < g.C; c++)
             {
-                var group = oc / g.GroupOutChannels;
-                for (var y = 0; y < oh; y++)
+                var (group, ci) = (c / cg, c % cg);
+                for (var ih = 0; ih < g.H; ih++)
                 {
-                    for (var x = 0; x < ow; x++)
+                    for (var iw = 0; iw < g.W; iw++)
                     {
-                        var go = double.CreateTruncating(gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)]);
-                        for (var ci = 0; ci < cg; ci++)
+                        var sum = 0.0;
+                        for (var kh = 0; kh < g.KH; kh++)
                         {
-                            var c = (group * cg) + ci;
-                            for (var kh = 0; kh < g.KH; kh++)
+                            // y·StrideH = ih + PadTop − kh·DilationH, in 64 bits: the tap may lie far in the padding.
+                            var yStride = (long)ih + g.PadTop - ((long)kh * g.DilationH);
+                            if (yStride < 0 || yStride % g.StrideH != 0 || yStride / g.StrideH >= oh)
                             {
-                                var ih = (y * g.StrideH) - g.PadTop + (kh * g.DilationH);
-                                if (ih < 0 || ih >= g.H)
+                                continue;
+                            }
+
+                            var y = (int)(yStride / g.StrideH);
+                            for (var kw = 0; kw < g.KW; kw++)
+                            {
+                                var xStride = (long)iw + g.PadLeft - ((long)kw * g.DilationW);
+                                if (xStride < 0 || xStride % g.StrideW != 0 || xStride / g.StrideW >= ow)
                                 {
                                     continue;
                                 }
 
-                                for (var kw = 0; kw < g.KW; kw++)
+                                var x = (int)(xStride / g.StrideW);
+                                for (var o = 0; o < og; o++)
                                 {
-                                    var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
-                                    if (iw >= 0 && iw < g.W)
-                                    {
-                                        sums[Index4(n, c, ih, iw, g.C, g.H, g.W)] += go * double.CreateTruncating(weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)]);
-                                    }
+                                    var oc = (group * og) + o;
+                                    sum += double.CreateTruncating(gradOutput[Index4(n, oc, y, x, g.OC, oh, ow)]) *
+                                           double.CreateTruncating(weight[Index4(oc, ci, kh, kw, cg, g.KH, g.KW)]);
                                 }
                             }
                         }
+
+                        gradInput[Index4(n, c, ih, iw, g.C, g.H, g.W)] = T.CreateTruncating(sum);
                     }
                 }
             }
-        }
-
-        for (var i = 0; i < sums.Length; i++)
-        {
-            gradInput[i] = T.CreateTruncating(sums[i]);
         }
     }
 

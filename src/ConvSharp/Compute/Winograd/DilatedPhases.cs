@@ -19,7 +19,8 @@ internal static unsafe class DilatedPhases
         var (dh, dw) = (g.DilationH, g.DilationW);
         phases = default;
         if (g.StrideH != 1 || g.StrideW != 1 || (dh == 1 && dw == 1) ||
-            g.H % dh != 0 || g.W % dw != 0 || g.PadTop % dh != 0 || g.PadBottom % dh != 0 || g.PadLeft % dw != 0 || g.PadRight % dw != 0)
+            g.H % dh != 0 || g.W % dw != 0 || g.PadTop % dh != 0 || g.PadBottom % dh != 0 || g.PadLeft % dw != 0 || g.PadRight % dw != 0 ||
+            (long)g.N * dh * dw > int.MaxValue)
         {
             return false;
         }

@@ -34,6 +34,21 @@ internal static unsafe class Winograd4x3
         { 0, 0, 1 },
     };
 
+    /// <summary>
+    /// Whether one band of one tile row fits the workspace: its transformed inputs and products,
+    /// 36·(C/groups + OC/groups) floats per tile, and the transformed filters of MR output channels.
+    /// Very wide images with many channels do not (yet); the planner then takes another algorithm.
+    /// </summary>
+    public static bool Fits(in ConvGeometry g, out string reason)
+    {
+        var tilesW = ((g.OW + 3L) / 4) + 1;
+        var band = (long)Points * (g.GroupChannels + (long)g.GroupOutChannels) * tilesW;
+        var filters = (long)Points * g.Groups * g.GroupChannels * 8;
+        var fits = band <= Workspace.MaxFloats / 2 && filters <= Workspace.WeightBudgetFloats;
+        reason = fits ? string.Empty : $"Winograd4x3's transforms of one tile row ({band} floats) or its filters ({filters}) would not fit the workspace";
+        return fits;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {

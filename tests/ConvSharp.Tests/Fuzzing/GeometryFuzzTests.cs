@@ -1,0 +1,357 @@
+using ConvSharp.Compute;
+using ConvSharp.Convolution;
+using ConvSharp.Tests.Support;
+using F = ConvSharp.Functional;
+
+namespace ConvSharp.Tests.Fuzzing;
+
+/// <summary>
+/// Every geometric argument of the sliding-window ops drawn from small and extreme integers
+/// (−1, 0, 2^30, int.MaxValue, …). Each call must either succeed with the result that the
+/// definition gives (<see cref="NaiveWindows"/>, in 64-bit arithmetic) or throw an
+/// <see cref="ArgumentException"/> whose numbers are the true ones; never crash, hang, wrap
+/// around or allocate without bound. Legal calls whose result would be too large to compute here
+/// are checked for their shape alone, without allocating it.
+/// </summary>
+[Trait("Category", "Fuzz")]
+public class GeometryFuzzTests
+{
+    /// <summary>Elements a legal call may allocate (output, padded input) and multiply-adds it may cost, for the test to run it.</summary>
+    private const long ElementBudget = 60_000;
+    private const long WorkBudget = 2_000_000;
+
+    public static TheoryData<ConvAlgorithm> Algorithms => [.. Enum.GetValues<ConvAlgorithm>()];
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void Conv2d_matches_the_definition_or_refuses(ConvAlgorithm algorithm)
+    {
+        // Winograd and FFT compute no weight gradients; the planner picks those.
+        var weightAlgorithm = algorithm is ConvAlgorithm.Winograd4x3 or ConvAlgorithm.Fft ? ConvAlgorithm.Auto : algorithm;
+        var options = new ConvPlanOptions { Algorithm = algorithm, BackwardInputAlgorithm = algorithm, BackwardWeightAlgorithm = weightAlgorithm };
+        using var scope = ConvPlanOptions.Use(options);
+        var iterations = algorithm == ConvAlgorithm.Auto ? 3000 : 600;
+        Fuzz.Run(seed: 8_000_000 + (1000 * (int)algorithm), iterations, seconds: algorithm == ConvAlgorithm.Auto ? 12 : 3, r => Conv2dCase(r, algorithm)).AssertBothWays();
+    }
+
+    [Fact]
+    public void ConvTranspose2d_matches_the_definition_or_refuses() =>
+        Fuzz.Run(seed: 8_100_000, iterations: 3000, seconds: 8, ConvTranspose2dCase).AssertBothWays();
+
+    [Fact]
+    public void Unfold_and_Fold_match_the_definition_or_refuse() =>
+        Fuzz.Run(seed: 8_200_000, iterations: 3000, seconds: 8, WindowsCase).AssertBothWays();
+
+    [Fact]
+    public void Pad_matches_the_definition_or_refuses() =>
+        Fuzz.Run(seed: 8_300_000, iterations: 3000, seconds: 5, PadCase).AssertBothWays();
+
+    private static FuzzOutcome Conv2dCase(System.Random r, ConvAlgorithm algorithm)
+    {
+        var rate = Fuzz.Rate(r);
+        var groups = Fuzz.Extreme(r, rate / 2, 1, 3);
+        var smallGroups = groups is >= 1 and <= 3;
+        var (cg, ocg) = (r.Next(1, 3), r.Next(1, 3));
+        var (n, h, w) = (r.Next(0, 3), SmallOrLong(r), SmallOrLong(r));
+        var (kh, kw) = (SmallOrLong(r, 4), SmallOrLong(r, 4));
+        var inDomain = r.Next(5) > 0; // a forced algorithm mostly gets shapes it implements
+        (cg, kh, kw) = (algorithm, inDomain) switch
+        {
+            (ConvAlgorithm.Direct or ConvAlgorithm.Fft, true) => (1, kh, kw),
+            (ConvAlgorithm.Winograd4x3, true) => (cg, 3, 3),
+            (ConvAlgorithm.GemmDirect1x1, true) => (cg, 1, 1),
+            _ => (cg, kh, kw),
+        };
+        var c = smallGroups ? cg * groups : r.Next(1, 4);
+        var oc = smallGroups ? ocg * groups : r.Next(1, 4);
+        if (r.Next(20) == 0)
+        {
+            c++; // a channel count that does not match the weight
+        }
+
+        if ((long)n * c * h * w > 1 << 16 || (long)oc * cg * kh * kw > 1 << 16)
+        {
+            return FuzzOutcome.Skipped;
+        }
+
+        Size2 stride = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        Size2 dilation = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        if (inDomain && algorithm is ConvAlgorithm.Fft or ConvAlgorithm.Winograd4x3 or ConvAlgorithm.GemmDirect1x1)
+        {
+            stride = 1;
+            dilation = algorithm == ConvAlgorithm.Winograd4x3 && r.Next(2) == 0 ? dilation : 1;
+        }
+
+        var paddingKind = inDomain && algorithm == ConvAlgorithm.GemmDirect1x1 ? 1 : r.Next(8);
+        var explicitPads = (Top: Fuzz.Extreme(r, rate, 0, 2), Bottom: Fuzz.Extreme(r, rate, 0, 2), Left: Fuzz.Extreme(r, rate, 0, 2), Right: Fuzz.Extreme(r, rate, 0, 2));
+        Padding padding = paddingKind switch
+        {
+            0 => Padding.Same,
+            1 => Padding.Valid,
+            2 or 3 => Padding.Explicit(explicitPads.Top, explicitPads.Bottom, explicitPads.Left, explicitPads.Right),
+            _ => (explicitPads.Top, explicitPads.Left),
+        };
+        if (paddingKind >= 4)
+        {
+            explicitPads = (explicitPads.Top, explicitPads.Top, explicitPads.Left, explicitPads.Left);
+        }
+
+        var mode = r.Next(2) == 0 ? PaddingMode.Zeros : (PaddingMode)r.Next(5);
+        var data = new TestData(r.Next());
+        var x = data.Normal(n, c, h, w);
+        var weight = data.Normal(oc, cg, kh, kw);
+        var bias = r.Next(2) == 0 ? null : data.Normal(oc);
+        long[] arguments = [groups, stride.H, stride.W, dilation.H, dilation.W, explicitPads.Top, explicitPads.Bottom, explicitPads.Left, explicitPads.Right];
+        var what = Fuzz.Describe($"conv2d x[{n}, {c}, {h}, {w}] w[{oc}, {cg}, {kh}, {kw}] stride {stride} dilation {dilation} padding {padding} groups {groups} mode {mode} algorithm {algorithm}");
+
+        // The definition's view of legality, in 64-bit arithmetic.
+        var legal = stride.H >= 1 && stride.W >= 1 && dilation.H >= 1 && dilation.W >= 1 && groups >= 1
+            && (paddingKind <= 1 || (explicitPads.Top >= 0 && explicitPads.Bottom >= 0 && explicitPads.Left >= 0 && explicitPads.Right >= 0))
+            && oc % groups == 0 && c == (long)cg * groups;
+        if (!legal)
+        {
+            ExpectRefusal(() => F.Conv2d(x, weight, bias, stride, padding, dilation, groups, mode), arguments, what);
+            return FuzzOutcome.Refused;
+        }
+
+        var (top, bottom) = paddingKind switch { 0 => Same(h, kh, stride.H, dilation.H), 1 => (0L, 0L), _ => ((long)explicitPads.Top, (long)explicitPads.Bottom) };
+        var (left, right) = paddingKind switch { 0 => Same(w, kw, stride.W, dilation.W), 1 => (0L, 0L), _ => ((long)explicitPads.Left, (long)explicitPads.Right) };
+        var (paddedH, paddedW) = (h + top + bottom, w + left + right);
+        var (spanH, spanW) = (((long)dilation.H * (kh - 1)) + 1, ((long)dilation.W * (kw - 1)) + 1);
+        var fits = spanH <= paddedH && spanW <= paddedW && paddedH <= int.MaxValue && paddedW <= int.MaxValue;
+        var (oh, ow) = fits ? (((paddedH - spanH) / stride.H) + 1, ((paddedW - spanW) / stride.W) + 1) : (0L, 0L);
+        var outputElements = (double)n * oc * oh * ow;
+        var padsTheInput = mode != PaddingMode.Zeros && top + bottom + left + right > 0;
+        var paddedElements = padsTheInput ? (double)n * c * paddedH * paddedW : 0;
+        var rowMap = fits ? NaiveWindows.BorderMap(h, top, bottom, padsTheInput ? mode : PaddingMode.Zeros, paddedH <= ElementBudget) : null;
+        var columnMap = fits ? NaiveWindows.BorderMap(w, left, right, padsTheInput ? mode : PaddingMode.Zeros, paddedW <= ElementBudget) : null;
+        legal = fits && outputElements <= Array.MaxLength && paddedElements <= Array.MaxLength
+            && NaiveWindows.BorderIsLegal(h, top, bottom, padsTheInput ? mode : PaddingMode.Zeros)
+            && NaiveWindows.BorderIsLegal(w, left, right, padsTheInput ? mode : PaddingMode.Zeros);
+        if (!legal)
+        {
+            ExpectRefusal(() => F.Conv2d(x, weight, bias, stride, padding, dilation, groups, mode), arguments, what);
+            return FuzzOutcome.Refused;
+        }
+
+        var work = outputElements * cg * kh * kw;
+        if (outputElements > ElementBudget || paddedElements > ElementBudget || work > WorkBudget || rowMap is null || columnMap is null)
+        {
+            // Legal but too large to run here: the geometry alone must say so, without allocating.
+            var g = ConvGeometry.Create(x.Shape, weight.Shape, bias?.Shape, stride, padding, dilation, groups);
+            Assert.True((g.OH, g.OW) == (oh, ow), $"{what}: geometry ({g.OH}, {g.OW}), expected ({oh}, {ow})");
+            return FuzzOutcome.SizesOnly;
+        }
+
+        x.RequiresGrad = true;
+        weight.RequiresGrad = true;
+        Tensor y;
+        try
+        {
+            y = F.Conv2d(x, weight, bias, stride, padding, dilation, groups, mode);
+        }
+        catch (ArgumentException e) when (algorithm != ConvAlgorithm.Auto && e.Message.Contains("was forced but cannot", StringComparison.Ordinal))
+        {
+            return FuzzOutcome.Skipped; // a forced algorithm that does not implement this shape says so
+        }
+
+        var probe = data.Normal(y.Shape);
+        var expected = NaiveWindows.Conv2d(
+            x.ToArray(), x.Shape, weight.ToArray(), weight.Shape, bias?.ToArray(), rowMap, columnMap,
+            (stride.H, stride.W), (dilation.H, dilation.W), groups, oh, ow, probe.ToArray());
+        var (rtol, atol) = algorithm is ConvAlgorithm.Winograd4x3 or ConvAlgorithm.Fft ? (1e-3, 1e-3) : (1e-4, 1e-4);
+        Assert.Equal([n, oc, (int)oh, (int)ow], y.Shape);
+        Expect.Close(expected.Output, y.ToArray(), rtol, atol, what + " (output)");
+        try
+        {
+            (y * probe).Sum().Backward();
+        }
+        catch (ArgumentException e) when (algorithm != ConvAlgorithm.Auto && e.Message.Contains("was forced but cannot", StringComparison.Ordinal))
+        {
+            return FuzzOutcome.Computed; // the output was checked; the forced algorithm has no such gradient
+        }
+
+        Expect.Close(expected.GradInput, x.Grad!.ToArray(), rtol, atol, what + " (input gradient)");
+        Expect.Close(expected.GradWeight, weight.Grad!.ToArray(), rtol, atol, what + " (weight gradient)");
+        return FuzzOutcome.Computed;
+    }
+
+    private static FuzzOutcome ConvTranspose2dCase(System.Random r)
+    {
+        var rate = Fuzz.Rate(r);
+        var groups = Fuzz.Extreme(r, rate / 2, 1, 3);
+        var smallGroups = groups is >= 1 and <= 3;
+        var (cg, ocg) = (r.Next(1, 3), r.Next(1, 3));
+        var (n, h, w) = (r.Next(0, 3), SmallOrLong(r), SmallOrLong(r));
+        var (kh, kw) = (SmallOrLong(r, 4), SmallOrLong(r, 4));
+        var c = smallGroups ? cg * groups : r.Next(1, 4);
+        if ((long)n * c * h * w > 1 << 16 || (long)c * ocg * kh * kw > 1 << 16)
+        {
+            return FuzzOutcome.Skipped;
+        }
+
+        Size2 stride = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        Size2 padding = (Fuzz.Extreme(r, rate, 0, 2), Fuzz.Extreme(r, rate, 0, 2));
+        Size2 dilation = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        Size2 outputPadding = (Fuzz.Extreme(r, rate / 2, 0, 1), Fuzz.Extreme(r, rate / 2, 0, 1));
+        var data = new TestData(r.Next());
+        var x = data.Normal(n, c, h, w);
+        var weight = data.Normal(c, ocg, kh, kw);
+        long[] arguments = [groups, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, outputPadding.H, outputPadding.W];
+        var what = Fuzz.Describe($"conv_transpose2d x[{n}, {c}, {h}, {w}] w[{c}, {ocg}, {kh}, {kw}] stride {stride} padding {padding} output_padding {outputPadding} dilation {dilation} groups {groups}");
+        var legal = stride.H >= 1 && stride.W >= 1 && dilation.H >= 1 && dilation.W >= 1 && groups >= 1 && padding.H >= 0 && padding.W >= 0
+            && outputPadding.H >= 0 && outputPadding.W >= 0
+            && (outputPadding.H < stride.H || outputPadding.H < dilation.H) && (outputPadding.W < stride.W || outputPadding.W < dilation.W)
+            && c % groups == 0 && (long)ocg * groups <= int.MaxValue;
+        var spanH = ((h - 1L) * stride.H) + ((long)dilation.H * (kh - 1)) + 1 + outputPadding.H;
+        var spanW = ((w - 1L) * stride.W) + ((long)dilation.W * (kw - 1)) + 1 + outputPadding.W;
+        var (oh, ow) = (spanH - (2L * padding.H), spanW - (2L * padding.W));
+        var outputElements = (double)n * ocg * groups * oh * ow;
+        legal = legal && oh > 0 && ow > 0 && spanH <= int.MaxValue && spanW <= int.MaxValue && outputElements <= Array.MaxLength;
+        if (!legal)
+        {
+            ExpectRefusal(() => F.ConvTranspose2d(x, weight, null, stride, padding, outputPadding, groups, dilation), [.. arguments, oh, ow], what);
+            return FuzzOutcome.Refused;
+        }
+
+        if (outputElements > ElementBudget || (double)n * c * h * w * ocg * kh * kw > WorkBudget)
+        {
+            var g = ConvGeometry.ForTransposed(x.Shape, weight.Shape, null, stride, padding, outputPadding, dilation, groups);
+            Assert.True((g.H, g.W) == (oh, ow), $"{what}: geometry ({g.H}, {g.W}), expected ({oh}, {ow})");
+            return FuzzOutcome.SizesOnly;
+        }
+
+        var y = F.ConvTranspose2d(x, weight, null, stride, padding, outputPadding, groups, dilation);
+        var expected = NaiveWindows.ConvTranspose2d(
+            x.ToArray(), x.Shape, weight.ToArray(), weight.Shape, (stride.H, stride.W), (padding.H, padding.W), (dilation.H, dilation.W), groups, oh, ow);
+        Assert.Equal([n, ocg * groups, (int)oh, (int)ow], y.Shape);
+        Expect.Close(expected, y.ToArray(), 1e-4, 1e-4, what);
+        return FuzzOutcome.Computed;
+    }
+
+    private static FuzzOutcome WindowsCase(System.Random r)
+    {
+        var rate = Fuzz.Rate(r);
+        var (n, c, h, w) = (r.Next(0, 3), r.Next(1, 3), SmallOrLong(r), SmallOrLong(r));
+        Size2 kernel = (Fuzz.Extreme(r, rate, 1, 4), Fuzz.Extreme(r, rate, 1, 4));
+        Size2 stride = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        Size2 padding = (Fuzz.Extreme(r, rate, 0, 2), Fuzz.Extreme(r, rate, 0, 2));
+        Size2 dilation = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        long[] arguments = [kernel.H, kernel.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W];
+        var what = Fuzz.Describe($"unfold/fold [{n}, {c}, {h}, {w}] kernel {kernel} stride {stride} padding {padding} dilation {dilation}");
+        var legal = kernel.H >= 1 && kernel.W >= 1 && stride.H >= 1 && stride.W >= 1 && padding.H >= 0 && padding.W >= 0 && dilation.H >= 1 && dilation.W >= 1;
+        var (paddedH, paddedW) = (h + (2L * padding.H), w + (2L * padding.W));
+        var (spanH, spanW) = (((long)dilation.H * (kernel.H - 1L)) + 1, ((long)dilation.W * (kernel.W - 1L)) + 1);
+        legal = legal && spanH <= paddedH && spanW <= paddedW && paddedH <= int.MaxValue && paddedW <= int.MaxValue;
+        var (oh, ow) = legal ? (((paddedH - spanH) / stride.H) + 1, ((paddedW - spanW) / stride.W) + 1) : (0L, 0L);
+        var taps = (long)kernel.H * kernel.W;
+        var columns = (double)n * c * taps * oh * ow;
+        legal = legal && (double)c * taps <= int.MaxValue && (double)oh * ow <= int.MaxValue && columns <= Array.MaxLength;
+        var data = new TestData(r.Next());
+        if ((long)n * c * h * w > 1 << 16)
+        {
+            return FuzzOutcome.Skipped;
+        }
+
+        var x = data.Normal(n, c, h, w);
+        if (!legal)
+        {
+            ExpectRefusal(() => F.Unfold(x, kernel, dilation, padding, stride), arguments, what);
+            return FuzzOutcome.Refused;
+        }
+
+        if (columns > ElementBudget)
+        {
+            var g = ConvGeometry.ForWindows(x.Shape, kernel, dilation, (padding.H, padding.W), stride);
+            Assert.True((g.OH, g.OW) == (oh, ow), $"{what}: geometry ({g.OH}, {g.OW}), expected ({oh}, {ow})");
+            return FuzzOutcome.SizesOnly;
+        }
+
+        var unfolded = F.Unfold(x, kernel, dilation, padding, stride);
+        var scale = (kernel.H, kernel.W);
+        Expect.Close(
+            NaiveWindows.Windows(x.ToArray(), n, c, h, w, scale, (stride.H, stride.W), (padding.H, padding.W), (dilation.H, dilation.W), oh, ow, fold: false),
+            unfolded.ToArray(), what: what + " (unfold)");
+        var folded = F.Fold(unfolded, (h, w), kernel, dilation, padding, stride);
+        Expect.Close(
+            NaiveWindows.Windows(unfolded.ToArray(), n, c, h, w, scale, (stride.H, stride.W), (padding.H, padding.W), (dilation.H, dilation.W), oh, ow, fold: true),
+            folded.ToArray(), what: what + " (fold)");
+
+        // Fold into a wrong or extreme output size: the block count no longer matches, or the size is refused.
+        Size2 other = (Fuzz.Extreme(r, 0.5, 1, 9), Fuzz.Extreme(r, 0.5, 1, 9));
+        try
+        {
+            var refolded = F.Fold(unfolded, other, kernel, dilation, padding, stride);
+            Assert.Equal([n, c, other.H, other.W], refolded.Shape);
+        }
+        catch (ArgumentException e)
+        {
+            Fuzz.AssertNoWrappedNumbers(e.Message, [.. arguments, other.H, other.W]);
+        }
+
+        return FuzzOutcome.Computed;
+    }
+
+    private static FuzzOutcome PadCase(System.Random r)
+    {
+        var shape = new[] { r.Next(0, 3), r.Next(1, 3), SmallOrLong(r), SmallOrLong(r) };
+        if (shape.Aggregate(1L, (a, b) => a * b) > 1 << 16)
+        {
+            return FuzzOutcome.Skipped;
+        }
+
+        var rate = Fuzz.Rate(r);
+        var (left, right, top, bottom) = (Fuzz.Extreme(r, rate, -2, 3), Fuzz.Extreme(r, rate, -2, 3), Fuzz.Extreme(r, rate, -2, 3), Fuzz.Extreme(r, rate, -2, 3));
+        var mode = (PaddingMode)r.Next(5);
+        var x = new TestData(r.Next()).Normal(shape);
+        var what = Fuzz.Describe($"pad [{string.Join(", ", shape)}] by (left {left}, right {right}, top {top}, bottom {bottom}) {mode}");
+        var rows = (long)top + shape[2] + bottom;
+        var columns = (long)left + shape[3] + right;
+        var elements = (double)shape[0] * shape[1] * rows * columns;
+        var legal = NaiveWindows.BorderIsLegal(shape[2], top, bottom, mode) && NaiveWindows.BorderIsLegal(shape[3], left, right, mode)
+            && rows <= int.MaxValue && columns <= int.MaxValue && elements <= Array.MaxLength;
+        if (!legal)
+        {
+            ExpectRefusal(() => F.Pad(x, (left, right, top, bottom), mode), [left, right, top, bottom], what);
+            return FuzzOutcome.Refused;
+        }
+
+        if (elements > ElementBudget || rows > ElementBudget || columns > ElementBudget)
+        {
+            return FuzzOutcome.SizesOnly; // legal, and as large as asked: nothing to learn from allocating it
+        }
+
+        var padded = F.Pad(x, (left, right, top, bottom), mode);
+        var expected = NaiveWindows.Pad(
+            x.ToArray(), shape, NaiveWindows.BorderMap(shape[2], top, bottom, mode, true)!, NaiveWindows.BorderMap(shape[3], left, right, mode, true)!, 0f);
+        Assert.Equal([shape[0], shape[1], (int)rows, (int)columns], padded.Shape);
+        Expect.Values(expected, padded);
+        return FuzzOutcome.Computed;
+    }
+
+    /// <summary>TensorFlow's 'same' split for one axis, in 64-bit arithmetic.</summary>
+    private static (long Before, long After) Same(long size, long kernel, long stride, long dilation)
+    {
+        var outSize = (size + stride - 1) / stride;
+        var total = Math.Max(((outSize - 1) * stride) + ((kernel - 1) * dilation) + 1 - size, 0);
+        return (total / 2, total - (total / 2));
+    }
+
+    /// <summary>Mostly 1 to <paramref name="small"/>, now and then a long row or column that a small tensor can still hold.</summary>
+    private static int SmallOrLong(System.Random r, int small = 9) => r.Next(12) == 0 ? r.Next(1, 1 << 14) : r.Next(1, small + 1);
+
+    /// <param name="call">the call that must be refused</param>
+    /// <param name="numbers">the arguments, and any negative size the definition derives from them (such a size is true, not wrapped)</param>
+    /// <param name="what">the case, for the failure message</param>
+    private static void ExpectRefusal(Func<Tensor> call, long[] numbers, string what)
+    {
+        var thrown = Record.Exception(() => call());
+        if (thrown is not ArgumentException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{what}: expected an ArgumentException, but got {(thrown is null ? "a result" : thrown.ToString())}");
+        }
+
+        Assert.False(string.IsNullOrWhiteSpace(e.Message), what);
+        Fuzz.AssertNoWrappedNumbers(e.Message, numbers);
+    }
+}
