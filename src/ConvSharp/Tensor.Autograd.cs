@@ -50,7 +50,15 @@ public partial class Tensor
     /// it into the leaf's <see cref="Grad"/>. A non-scalar needs <paramref name="gradient"/>, the
     /// gradient of some scalar with respect to this tensor, of this tensor's shape.
     /// </summary>
-    public void Backward(Tensor? gradient = null)
+    /// <remarks>
+    /// As in PyTorch, the pass frees what the graph saved for it: a second <c>Backward</c> through
+    /// an operation that saved tensors (a product, a convolution, …) throws, unless the first was
+    /// called with <paramref name="retainGraph"/> true. (Operations that saved nothing, such as
+    /// sums and additions, can be run through again, as in PyTorch.)
+    /// </remarks>
+    /// <param name="gradient">∂(some scalar)/∂(this tensor), of this tensor's shape; null for a scalar (1)</param>
+    /// <param name="retainGraph">keep the graph's saved tensors for another backward pass (<c>retain_graph=True</c>)</param>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false)
     {
         if (!RequiresGrad)
         {
@@ -77,7 +85,7 @@ public partial class Tensor
                 nameof(gradient));
         }
 
-        BackwardEngine.Run(GradientEdge()!, gradient.Detach());
+        BackwardEngine.Run(GradientEdge()!, gradient.Detach(), retainGraph);
     }
 
     /// <summary>A view of the same storage that is cut from the graph: <c>tensor.detach()</c>.</summary>

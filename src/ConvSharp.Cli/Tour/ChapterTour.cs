@@ -149,7 +149,8 @@ internal static class ChapterTour
         nb.Run(() => X = Tensor.From(new float[,] { { 0, 1, 2 }, { 3, 4, 5 }, { 6, 7, 8 } }));
         nb.Run(() => X.RequiresGrad = true);
         nb.Run(() => Y = F.Corr2d(X, ones));
-        nb.Run(() => Y[0, 0].Backward());
+        nb.Run(() => Y[0, 0].Backward(retainGraph: true));
+        nb.Text("(retainGraph keeps what Y saved for its gradient: the next cell goes back through Y once more.)");
         nb.Text("The receptive field of Y[0, 0] is the four shaded inputs of the figure:");
         nb.Show(X.Grad);
         nb.Run(() => X.Grad = null);

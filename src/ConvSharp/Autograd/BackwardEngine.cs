@@ -8,7 +8,10 @@ namespace ConvSharp.Autograd;
 /// </summary>
 internal static class BackwardEngine
 {
-    public static void Run(Node root, Tensor rootGradient)
+    /// <param name="root">the node of the tensor whose gradient is wanted</param>
+    /// <param name="rootGradient">its gradient</param>
+    /// <param name="retainGraph">keep the saved tensors usable for another pass; otherwise each node run is released</param>
+    public static void Run(Node root, Tensor rootGradient, bool retainGraph)
     {
         var order = TopologicalOrder(root);
         var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [root] = rootGradient };
@@ -22,6 +25,11 @@ internal static class BackwardEngine
             }
 
             var inputGradients = node.Apply(gradient);
+            if (!retainGraph)
+            {
+                node.ReleaseSavedTensors();
+            }
+
             for (var k = 0; k < inputGradients.Length; k++)
             {
                 var next = node.NextFunctions[k];

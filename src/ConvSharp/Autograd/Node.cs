@@ -33,6 +33,15 @@ public abstract class Node
         }
     }
 
+    /// <summary>
+    /// Set once a backward pass without <c>retainGraph</c> has run this node: its saved tensors
+    /// count as freed, as PyTorch frees them, and a second pass through it is an error rather
+    /// than gradients silently added twice.
+    /// </summary>
+    internal bool SavedTensorsReleased { get; private set; }
+
+    internal void ReleaseSavedTensors() => SavedTensorsReleased = true;
+
     /// <summary>Whether input <paramref name="index"/> needs a gradient (PyTorch's <c>needs_input_grad</c>).</summary>
     protected bool NeedsInputGrad(int index) => _next[index] is not null;
 
@@ -50,6 +59,14 @@ internal readonly struct SavedTensor(Tensor tensor)
 
     public Tensor Get(Node owner)
     {
+        if (owner.SavedTensorsReleased)
+        {
+            throw new InvalidOperationException(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+                "Saved intermediate values of the graph are freed when you call Backward(). Specify retainGraph: true if you need to backward " +
+                $"through the graph a second time (here through {owner.Name}).");
+        }
+
         var current = tensor.Storage.Version;
         if (current != _version)
         {

@@ -24,9 +24,14 @@ internal sealed record CpuCaps(GemmKernel Kernel, bool Vector256Fma, bool Vector
         var forced = Environment.GetEnvironmentVariable("CONVSHARP_GEMM_KERNEL");
         if (!string.IsNullOrEmpty(forced))
         {
-            kernel = Enum.TryParse<GemmKernel>(forced, ignoreCase: true, out var k)
+            kernel = Enum.TryParse<GemmKernel>(forced, ignoreCase: true, out var k) && Enum.IsDefined(k)
                 ? k
                 : throw new InvalidOperationException($"CONVSHARP_GEMM_KERNEL={forced} is not one of scalar, avx2, avx512");
+            if ((kernel == GemmKernel.Avx512 && !has512) || (kernel == GemmKernel.Avx2 && !has256))
+            {
+                throw new InvalidOperationException(
+                    $"CONVSHARP_GEMM_KERNEL={forced} asks for instructions this CPU (or the runtime's settings, such as DOTNET_EnableAVX512=0) does not offer; use scalar{(has256 ? ", avx2" : "")}{(has512 ? ", avx512" : "")}");
+            }
         }
 
         return new CpuCaps(kernel, has256, has512, Environment.ProcessorCount);

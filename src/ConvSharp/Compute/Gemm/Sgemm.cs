@@ -19,8 +19,6 @@ namespace ConvSharp.Compute.Gemm;
 /// </remarks>
 internal static unsafe class Sgemm
 {
-    internal static readonly bool SkipKernels = Environment.GetEnvironmentVariable("CONVSHARP_PROFILE_SKIP_KERNELS") == "1";
-
     /// <summary>Floats needed to hold A packed for <paramref name="blocking"/>.</summary>
     public static int PackedASize(in GemmBlocking blocking, int m, int k) => blocking.PaddedRows(m) * k;
 
@@ -159,11 +157,6 @@ internal static unsafe class Sgemm
                 // Loop 4: over K by KC (evened out: see DepthFor); pack the KC×NC block of B.
                 var kc = Math.Min(depth, k - pc);
                 b.Pack(pc, kc, jc, nc, nr, packedB);
-                if (SkipKernels)
-                {
-                    continue;
-                }
-
                 var add = accumulate || pc > 0;
                 var slice = packedA + ((nint)pc * paddedRows);
                 for (var ic = 0; ic < m; ic += blocking.MC)

@@ -31,8 +31,9 @@ internal static class Workspace
     /// <summary>Floats after each buffer that Debug builds fill with a canary and check when the buffer comes back.</summary>
     internal const int GuardFloats = 16;
     private const int KeptPerClass = 8;
+    // Size classes up to 2^25 floats: MaxFloats plus the guard rounds up to class 24.
     private static readonly ConcurrentBag<float[]>[] Buckets =
-        [.. Enumerable.Range(0, 24).Select(_ => new ConcurrentBag<float[]>())];
+        [.. Enumerable.Range(0, 26).Select(_ => new ConcurrentBag<float[]>())];
 
     private static long _rentedFloats;
     private static long _peakFloats;
@@ -95,7 +96,8 @@ internal readonly unsafe struct WorkspaceBuffer : IDisposable
     /// <summary>The first float; the array is pinned for its whole life.</summary>
     public float* Pointer => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_array));
 
-    public Span<float> Span => _array;
+    /// <summary>The floats asked for, no more: the pooled array behind them may be longer.</summary>
+    public Span<float> Span => _array.AsSpan(0, _length);
 
     public void Dispose()
     {
