@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ConvSharp.Cli.Commands;
+using ConvSharp.Cli.CommandLine;
 
 namespace ConvSharp.Cli;
 
@@ -18,7 +19,12 @@ internal static class CliApp
         return root;
     }
 
-    /// <summary>Parses and runs a command line; tests pass their own writers.</summary>
+    /// <summary>
+    /// Parses and runs a command line; tests pass their own writers. A command line that does not
+    /// parse gets one line on the error stream, naming the command and pointing to its help, and
+    /// exit code 2, with nothing on the output stream (System.CommandLine's own answer prints the
+    /// whole help to stdout).
+    /// </summary>
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         // Numbers print the same on every machine: 0.5, not 0,5.
@@ -34,6 +40,15 @@ internal static class CliApp
             configuration.Error = error;
         }
 
-        return Build().Parse(args).Invoke(configuration);
+        var parseResult = Build().Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var command = parseResult.CommandResult.Command is RootCommand ? "convsharp" : $"convsharp {parseResult.CommandResult.Command.Name}";
+            var messages = string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + "."));
+            configuration.Error.WriteLine($"{command}: error: {messages} See '{command} --help'.");
+            return CliContext.Usage;
+        }
+
+        return parseResult.Invoke(configuration);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ConvSharp.Imaging;
 
 /// <summary>How a filter response, whose values can be anything, becomes a picture in [0, 1].</summary>
@@ -26,6 +24,9 @@ public enum DisplayMap
 /// <summary>Maps filter responses to pictures; see <see cref="DisplayMap"/>.</summary>
 public static class Display
 {
+    /// <summary>The fraction of |v| allowed to saturate by default: the scale is the 99.5th percentile.</summary>
+    internal const double DefaultSaturate = 0.005;
+
     /// <summary>
     /// Maps a response of shape (H, W) or (C, H, W) to a picture in [0, 1]: the same channels
     /// for <see cref="DisplayMap.Clamp"/>, <see cref="DisplayMap.Normalize"/> and
@@ -38,7 +39,7 @@ public static class Display
     /// allowed to saturate. The scale is the (1 − saturate) quantile of |v|, so that a handful of
     /// extreme responses do not leave every other edge near zero; 0 scales by the largest |v|.
     /// </param>
-    public static Tensor Map(Tensor response, DisplayMap map, double saturate = 0.005)
+    public static Tensor Map(Tensor response, DisplayMap map, double saturate = DefaultSaturate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(saturate);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(saturate, 0.5);
@@ -49,22 +50,32 @@ public static class Display
             throw new ArgumentException($"a response to display is (H, W) or (C, H, W) with no empty dimension, but got size [{string.Join(", ", dims)}]", nameof(response));
         }
 
-        var shape = dims.Length == 2 ? [1, dims[0], dims[1]] : dims;
+        var (channels, height, width) = dims.Length == 2 ? (1, dims[0], dims[1]) : (dims[0], dims[1], dims[2]);
         var values = response.Contiguous().ToArray();
-        if (Array.FindIndex(values, v => !float.IsFinite(v)) is var bad and >= 0)
+        var mapping = Fit(map, saturate, values);
+        var pictureChannels = DisplayMapping.PictureChannels(map, channels);
+        var picture = new float[(long)pictureChannels * height * width];
+        mapping.Apply(values, channels, height * width, picture);
+        return Tensor.FromArray(picture, pictureChannels, height, width);
+    }
+
+    /// <summary>The mapping fitted to a whole response held in memory: both passes of <see cref="ResponseStatistics"/> over it.</summary>
+    internal static DisplayMapping Fit(DisplayMap map, double saturate, ReadOnlySpan<float> values)
+    {
+        if (!Enum.IsDefined(map))
         {
-            throw new ArgumentException(
-                $"the response holds {values[bad].ToString(CultureInfo.InvariantCulture)} at flat index {bad}; only finite responses can be displayed", nameof(response));
+            throw new ArgumentOutOfRangeException(nameof(map), map, "unknown display map");
         }
 
-        return map switch
+        var statistics = new ResponseStatistics(values.Length, saturate);
+        statistics.Observe(values);
+        if (!DisplayMapping.NeedsScale(map))
         {
-            DisplayMap.Clamp => Tensor.FromArray(Array.ConvertAll(values, v => Math.Clamp(v, 0f, 1f)), shape),
-            DisplayMap.Normalize => Tensor.FromArray(Normalize(values), shape),
-            DisplayMap.Abs => Tensor.FromArray(Abs(values, Scale(values, saturate)), shape),
-            DisplayMap.Signed => Signed(values, Scale(values, saturate), shape[0], shape[1], shape[2]),
-            _ => throw new ArgumentOutOfRangeException(nameof(map), map, "unknown display map"),
-        };
+            return new DisplayMapping(map, statistics.Min, statistics.Max, 0f);
+        }
+
+        statistics.ObserveAgain(values);
+        return new DisplayMapping(map, statistics.Min, statistics.Max, statistics.Scale());
     }
 
     /// <summary>The colour of a value in [−1, 1] on the signed map: blue (0, 0, 1) at −1, white at 0, red (1, 0, 0) at +1.</summary>
@@ -72,44 +83,5 @@ public static class Display
     {
         t = Math.Clamp(t, -1f, 1f);
         return t >= 0 ? (1f, 1f - t, 1f - t) : (1f + t, 1f + t, 1f);
-    }
-
-    private static float[] Normalize(float[] values)
-    {
-        var (min, max) = (values.Min(), values.Max());
-        var range = max - min;
-        return range > 0 ? Array.ConvertAll(values, v => (v - min) / range) : new float[values.Length];
-    }
-
-    /// <summary>The (1 − saturate) quantile of |v|, or the largest |v| when that quantile is 0.</summary>
-    private static float Scale(float[] values, double saturate)
-    {
-        var magnitudes = Array.ConvertAll(values, MathF.Abs);
-        Array.Sort(magnitudes);
-        var quantile = magnitudes[(int)Math.Floor((magnitudes.Length - 1) * (1 - saturate))];
-        return quantile > 0 ? quantile : magnitudes[^1];
-    }
-
-    private static float[] Abs(float[] values, float scale) =>
-        scale > 0 ? Array.ConvertAll(values, v => Math.Min(MathF.Abs(v) / scale, 1f)) : new float[values.Length];
-
-    private static Tensor Signed(float[] values, float scale, int channels, int height, int width)
-    {
-        var pixels = height * width;
-        var rgb = new float[3 * pixels];
-        for (var p = 0; p < pixels; p++)
-        {
-            var strongest = values[p];
-            for (var c = 1; c < channels; c++)
-            {
-                var v = values[(c * pixels) + p];
-                strongest = MathF.Abs(v) > MathF.Abs(strongest) ? v : strongest;
-            }
-
-            var (r, g, b) = SignedColor(scale > 0 ? strongest / scale : 0f);
-            (rgb[p], rgb[pixels + p], rgb[(2 * pixels) + p]) = (r, g, b);
-        }
-
-        return Tensor.FromArray(rgb, 3, height, width);
     }
 }

@@ -29,51 +29,84 @@ public static class ImageFile
     /// <exception cref="InvalidDataException">the file is empty, truncated, corrupt, not an image, or too large</exception>
     public static Tensor Load(string path, ImageLoadOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file", path);
-        }
+        using var raster = Open(path, options);
+        return raster.ToTensor();
+    }
 
-        using var stream = File.OpenRead(path);
-        return Decode(stream, path, options ?? ImageLoadOptions.Default);
+    /// <summary>
+    /// Decodes an image file into an <see cref="ImageRaster"/>: its pixels at 8 bits per channel,
+    /// read as float rows on demand (a quarter of the tensor's memory, a sixteenth for gray).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">there is no such file</exception>
+    /// <exception cref="InvalidDataException">the file is empty, truncated, corrupt, not an image, or too large</exception>
+    public static ImageRaster Open(string path, ImageLoadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var codec = OpenCodec(path);
+        return ImageRaster.Decode(codec, path, options ?? ImageLoadOptions.Default);
+    }
+
+    /// <summary>
+    /// The upright width and height of an image file, from its header alone: what a caller
+    /// checks before it decides to decode.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">there is no such file</exception>
+    /// <exception cref="InvalidDataException">the file is empty, not an image, or too large</exception>
+    public static (int Width, int Height) Dimensions(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var codec = OpenCodec(path);
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        return codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom
+            ? (height, width)
+            : (width, height);
     }
 
     /// <summary>Decodes an image from a stream; <paramref name="name"/> names it in errors.</summary>
     public static Tensor Decode(Stream stream, string name, ImageLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        options ??= ImageLoadOptions.Default;
-        using var buffer = new MemoryStream();
+        // The codec takes ownership of the stream it reads (and closes it when it fails): give it a copy.
+        var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        if (buffer.Length == 0)
+        buffer.Position = 0;
+        using var codec = OpenCodec(buffer, name);
+        using var raster = ImageRaster.Decode(codec, name, options ?? ImageLoadOptions.Default);
+        return raster.ToTensor();
+    }
+
+    private static SKCodec OpenCodec(string path)
+    {
+        if (!File.Exists(path))
         {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+
+        return OpenCodec(File.OpenRead(path), path);
+    }
+
+    /// <summary>Opens a codec on <paramref name="stream"/>, which it then owns; checks the header's size before anything is decoded.</summary>
+    private static SKCodec OpenCodec(Stream stream, string name)
+    {
+        var length = stream.Length;
+        if (length == 0)
+        {
+            stream.Dispose();
             throw new InvalidDataException($"{name}: the file is empty");
         }
 
-        buffer.Position = 0;
-        var length = buffer.Length; // SKCodec.Create takes the stream, and closes it when it fails
-        using var codec = SKCodec.Create(buffer, out var opened)
+        var codec = SKCodec.Create(stream, out var opened)
             ?? throw new InvalidDataException(opened == SKCodecResult.IncompleteInput
                 ? $"{name}: not an image, or one truncated inside its header ({length} bytes; PNG, JPEG, WebP, BMP or GIF expected)"
                 : $"{name}: not an image (PNG, JPEG, WebP, BMP or GIF expected; the decoder says {opened})");
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
         {
+            codec.Dispose();
             throw new InvalidDataException($"{name}: an image of {width}×{height} pixels is outside what ConvSharp loads (1 to {MaxPixels} pixels)");
         }
 
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        var decoded = codec.GetPixels(info, bitmap.GetPixels());
-        if (decoded != SKCodecResult.Success)
-        {
-            var what = decoded == SKCodecResult.IncompleteInput ? "the file is truncated" : $"the decoder says {decoded}";
-            throw new InvalidDataException($"{name}: the image data is damaged: {what}");
-        }
-
-        var image = PixelConversion.ToTensor(bitmap.GetPixelSpan(), width, height, options);
-        return Orientation.Upright(image, codec.EncodedOrigin);
+        return codec;
     }
 
     /// <summary>
@@ -92,9 +125,23 @@ public static class ImageFile
         ArgumentOutOfRangeException.ThrowIfLessThan(quality, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
         var format = FormatFor(path);
-        var bytes = Encode(image, format, quality);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
+        using var bitmap = PixelConversion.ToBitmap(image);
+        WriteEncoded(bitmap, format, path, quality);
     }
+
+    /// <summary>Writes a picture filled a band at a time (<see cref="PictureRows"/>), by the extension of <paramref name="path"/>.</summary>
+    internal static void SavePicture(PictureRows picture, string path, int quality = 95) => WriteEncoded(picture.Bitmap, FormatFor(path), path, quality);
+
+    /// <summary>Encodes straight into the temporary file: no second copy of the encoded image in memory.</summary>
+    private static void WriteEncoded(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var output = new SKManagedWStream(stream);
+            if (!bitmap.Encode(output, format, quality))
+            {
+                throw new IOException($"cannot write {path}: SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} image as {format}");
+            }
+        });
 
     /// <summary>Encodes a (C, H, W) or (H, W) tensor in [0, 1] as PNG, JPEG or WebP bytes.</summary>
     public static byte[] Encode(Tensor image, SKEncodedImageFormat format, int quality = 95)

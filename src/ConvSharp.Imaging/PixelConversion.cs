@@ -1,108 +1,25 @@
-using System.Globalization;
 using SkiaSharp;
 
 namespace ConvSharp.Imaging;
 
-/// <summary>8-bit RGBA pixels to (C, H, W) float tensors in [0, 1], and back.</summary>
+/// <summary>(C, H, W) float tensors in [0, 1] to 8-bit bitmaps, and drawn bitmaps back (through <see cref="ImageRaster"/>).</summary>
 internal static class PixelConversion
 {
-    /// <summary>Unpremultiplied RGBA bytes, row-major, to a (C, H, W) tensor as the options ask.</summary>
-    public static Tensor ToTensor(ReadOnlySpan<byte> rgba, int width, int height, ImageLoadOptions options)
-    {
-        var pixels = width * height;
-        bool gray = true, opaque = true;
-        for (var p = 0; p < pixels && (gray || opaque); p++)
-        {
-            var (r, g, b, a) = (rgba[4 * p], rgba[(4 * p) + 1], rgba[(4 * p) + 2], rgba[(4 * p) + 3]);
-            gray &= r == g && g == b;
-            opaque &= a == 255;
-        }
-
-        var colorChannels = options.Color switch
-        {
-            ColorMode.Gray => 1,
-            ColorMode.Rgb => 3,
-            _ => gray ? 1 : 3,
-        };
-        var keepAlpha = options.Alpha == AlphaMode.Keep && !opaque;
-        var channels = colorChannels + (keepAlpha ? 1 : 0);
-        var data = new float[(long)channels * pixels];
-        var background = options.Alpha == AlphaMode.OverWhite ? 1f : 0f;
-        var composite = !opaque && options.Alpha is AlphaMode.OverWhite or AlphaMode.OverBlack;
-        for (var p = 0; p < pixels; p++)
-        {
-            // Divided, not multiplied by 1/255: the same floats as NumPy's and PyTorch's x / 255.
-            var r = rgba[4 * p] / 255f;
-            var g = rgba[(4 * p) + 1] / 255f;
-            var b = rgba[(4 * p) + 2] / 255f;
-            var a = rgba[(4 * p) + 3] / 255f;
-            if (composite)
-            {
-                (r, g, b) = (Over(r, a, background), Over(g, a, background), Over(b, a, background));
-            }
-
-            if (colorChannels == 1)
-            {
-                data[p] = gray && options.Color == ColorMode.Auto ? r : (0.299f * r) + (0.587f * g) + (0.114f * b);
-            }
-            else
-            {
-                data[p] = r;
-                data[pixels + p] = g;
-                data[(2 * pixels) + p] = b;
-            }
-
-            if (keepAlpha)
-            {
-                data[(colorChannels * pixels) + p] = a;
-            }
-        }
-
-        return Tensor.FromArray(data, channels, height, width);
-    }
-
-    private static float Over(float color, float alpha, float background) => (color * alpha) + (background * (1f - alpha));
-
     /// <summary>A (C, H, W) tensor with C = 1, 3 or 4, or an (H, W) tensor, in [0, 1] to an 8-bit bitmap.</summary>
     public static SKBitmap ToBitmap(Tensor image)
     {
         var (channels, height, width) = CheckPicture(image);
-        var data = image.Contiguous().ToArray();
-        var pixels = width * height;
-        for (var i = 0; i < data.Length; i++)
+        var picture = new PictureRows(channels, height, width);
+        try
         {
-            if (!float.IsFinite(data[i]))
-            {
-                var (c, p) = Math.DivRem(i, pixels);
-                throw new ArgumentException(
-                    $"the image holds {data[i].ToString(CultureInfo.InvariantCulture)} at channel {c}, row {p / width}, column {p % width}; only finite values can be drawn", nameof(image));
-            }
+            picture.Write(0, height, image.Contiguous().ToArray());
+            return picture.Bitmap;
         }
-
-        if (channels == 1)
+        catch
         {
-            var grayBitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
-            var bytes = grayBitmap.GetPixelSpan();
-            for (var p = 0; p < pixels; p++)
-            {
-                bytes[p] = Quantise(data[p]);
-            }
-
-            return grayBitmap;
+            picture.Dispose();
+            throw;
         }
-
-        var alphaType = channels == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque;
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, alphaType));
-        var rgba = bitmap.GetPixelSpan();
-        for (var p = 0; p < pixels; p++)
-        {
-            rgba[4 * p] = Quantise(data[p]);
-            rgba[(4 * p) + 1] = Quantise(data[pixels + p]);
-            rgba[(4 * p) + 2] = Quantise(data[(2 * pixels) + p]);
-            rgba[(4 * p) + 3] = channels == 4 ? Quantise(data[(3 * pixels) + p]) : (byte)255;
-        }
-
-        return bitmap;
     }
 
     /// <summary>An 8-bit bitmap (any colour type) to a (3, H, W) tensor.</summary>
@@ -114,7 +31,8 @@ internal static class PixelConversion
             throw new InvalidOperationException($"SkiaSharp could not convert a {bitmap.ColorType} bitmap to RGBA");
         }
 
-        return ToTensor(rgba.GetPixelSpan(), bitmap.Width, bitmap.Height, new ImageLoadOptions(ColorMode.Rgb, AlphaMode.OverWhite));
+        using var raster = ImageRaster.FromRgba(rgba.GetPixelSpan(), bitmap.Width, bitmap.Height, new ImageLoadOptions(ColorMode.Rgb, AlphaMode.OverWhite));
+        return raster.ToTensor();
     }
 
     /// <summary>The (C, H, W) of something that can be drawn, or a clear error.</summary>

@@ -46,15 +46,16 @@ public static partial class ReceptiveField
             }
 
             var kind = match.Groups["kind"].Value;
-            var k = Int(match.Groups["k"].Value);
-            if (match.Groups["k2"].Success && Int(match.Groups["k2"].Value) != k)
+            var k = Int(match.Groups["k"].Value, token);
+            if (match.Groups["k2"].Success && Int(match.Groups["k2"].Value, token) != k)
             {
                 throw new ArgumentException($"layer '{token}' has a non-square kernel; the receptive field here is computed per axis for square kernels", nameof(stack));
             }
 
-            var stride = match.Groups["s"].Success ? Int(match.Groups["s"].Value) : kind == "pool" ? k : 1;
-            var dilation = match.Groups["d"].Success ? Int(match.Groups["d"].Value) : 1;
-            var padding = match.Groups["p"].Success ? Int(match.Groups["p"].Value) : kind == "pool" ? 0 : dilation * (k - 1) / 2;
+            var stride = match.Groups["s"].Success ? Int(match.Groups["s"].Value, token) : kind == "pool" ? k : 1;
+            var dilation = match.Groups["d"].Success ? Int(match.Groups["d"].Value, token) : 1;
+            var padding = match.Groups["p"].Success ? Int(match.Groups["p"].Value, token)
+                : kind == "pool" ? 0 : (int)Math.Min((long)dilation * (k - 1) / 2, int.MaxValue);
             layers.Add(new LayerSpec(token, k, stride, dilation, padding));
         }
 
@@ -64,7 +65,10 @@ public static partial class ReceptiveField
     [GeneratedRegex(@"^(?<kind>conv|pool)(?<k>\d+)(x(?<k2>\d+))?(s(?<s>\d+))?(d(?<d>\d+))?(p(?<p>\d+))?$")]
     private static partial Regex LayerPattern();
 
-    private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
+    private static int Int(string text, string token) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"layer '{token}': {text} is too large; kernel, stride, dilation and padding must be at most {int.MaxValue}");
 
     /// <summary>The receptive field after each layer, in order.</summary>
     public static IReadOnlyList<ReceptiveFieldStep> Compute(IEnumerable<LayerSpec> layers)
@@ -77,13 +81,22 @@ public static partial class ReceptiveField
             if (layer.Kernel <= 0 || layer.Stride <= 0 || layer.Dilation <= 0 || layer.Padding < 0)
             {
                 throw new ArgumentException(
-                    $"layer '{layer.Name}' needs kernel, stride and dilation ≥ 1 and padding ≥ 0, but got {layer}", nameof(layers));
+                    $"layer '{layer.Name}' needs kernel, stride and dilation ≥ 1 and padding ≥ 0, but got kernel {layer.Kernel}, stride {layer.Stride}, dilation {layer.Dilation}, padding {layer.Padding}",
+                    nameof(layers));
             }
 
-            var effective = (layer.Dilation * (layer.Kernel - 1)) + 1;
+            // In 64 bits, then refused with the true sizes: a deep stack of large strides outgrows an int.
+            var effective = ((long)layer.Dilation * (layer.Kernel - 1)) + 1;
             start += (((effective - 1) / 2.0) - layer.Padding) * jump;
-            size = checked(size + ((effective - 1) * jump));
-            jump = checked(jump * layer.Stride);
+            var (newSize, newJump) = (size + ((effective - 1) * jump), (long)jump * layer.Stride);
+            if (newSize > int.MaxValue || newJump > int.MaxValue)
+            {
+                throw new ArgumentException(
+                    $"after layer '{layer.Name}' the receptive field would be {newSize} pixels wide with a jump of {newJump}, more than the {int.MaxValue} this computes",
+                    nameof(layers));
+            }
+
+            (size, jump) = ((int)newSize, (int)newJump);
             steps.Add(new ReceptiveFieldStep(layer.Name, size, jump, start));
         }
 

@@ -11,7 +11,7 @@ public partial class Tensor
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = File.OpenRead(path);
-        return NpyFormat.Read(stream);
+        return NpyFormat.Read(stream, path);
     }
 
     /// <summary>

@@ -41,10 +41,19 @@ internal sealed class CliContext
         return new CliContext(output, error, console);
     }
 
+    /// <summary>Exit code of a run that worked.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code of a bad input file or a failed run.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code of a mistake in the command line.</summary>
+    public const int Usage = 2;
+
     /// <summary>
-    /// Runs a command's body: a mistake in the input (a missing or damaged file, a malformed
-    /// argument) becomes one line on the error stream and exit code 1; anything else is a bug and
-    /// keeps its stack trace.
+    /// Runs a command's body: a mistake in the command line becomes one line on the error stream
+    /// and exit code 2; a missing or damaged input, a full disk, memory running out, one line and
+    /// exit code 1. Anything else is a bug and keeps its stack trace.
     /// </summary>
     public static int Run(ParseResult parseResult, Func<CliContext, int> body)
     {
@@ -56,16 +65,39 @@ internal sealed class CliContext
         catch (Exception e) when (IsUserFacing(e))
         {
             context.Error.WriteLine($"convsharp {parseResult.CommandResult.Command.Name}: error: {Describe(e)}");
-            return 1;
+            return ExitCode(e);
         }
     }
 
-    /// <summary>The message alone: an <see cref="ArgumentException"/>'s trailing "(Parameter 'x')" means nothing to a user.</summary>
-    public static string Describe(Exception e) =>
-        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
-            ? e.Message[..^$" (Parameter '{name}')".Length]
-            : e.Message;
+    /// <summary>2 for a mistake in the command line, 1 for everything else the user can act on.</summary>
+    public static int ExitCode(Exception e) => Unwrap(e) is UsageException ? Usage : Failure;
 
-    public static bool IsUserFacing(Exception e) => e is UsageException or ArgumentException or InvalidDataException
-        or IOException or UnauthorizedAccessException or FormatException or JsonException or OverflowException;
+    /// <summary>
+    /// The message alone, with the few .NET texts that mean nothing to a user replaced: an
+    /// <see cref="ArgumentException"/>'s trailing "(Parameter 'x')", out-of-memory, and a bad
+    /// <c>CONVSHARP_</c> environment variable found while a type was initialised.
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        e = Unwrap(e);
+        return e switch
+        {
+            OutOfMemoryException =>
+                "out of memory: the input is too large for the memory this process may use (see \"What ConvSharp refuses\" in the README for the memory each command needs)",
+            ArgumentException { ParamName: { } name } when e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal) =>
+                e.Message[..^$" (Parameter '{name}')".Length],
+            _ => e.Message,
+        };
+    }
+
+    public static bool IsUserFacing(Exception e) => Unwrap(e) switch
+    {
+        UsageException or CommandFailedException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
+            or FormatException or JsonException or OverflowException or OutOfMemoryException => true,
+        InvalidOperationException settings => settings.Message.StartsWith("CONVSHARP_", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    /// <summary>A settings error raised while a type was initialised (an environment variable) is reported as itself.</summary>
+    private static Exception Unwrap(Exception e) => e is TypeInitializationException { InnerException: { } inner } ? Unwrap(inner) : e;
 }

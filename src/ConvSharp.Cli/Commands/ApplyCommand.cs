@@ -91,7 +91,15 @@ internal static class ApplyCommand
                 Path.Combine(target, job.OutputName(Path.GetFileName(source))),
             _ => target,
         };
-        ImageFile.FormatFor(destination); // an unwritable extension fails here, before any filtering
+        try
+        {
+            ImageFile.FormatFor(destination); // an unwritable extension fails here, before any filtering
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(CliContext.Describe(e));
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         var used = job.Run(source, destination);
         context.Out.WriteLine($"wrote {destination} (map: {used.ToString().ToLowerInvariant()})");

@@ -30,16 +30,16 @@ internal static class KernelsCommand
                 return 0;
             }
 
+            if (picture is not null && !Path.GetExtension(picture).Equals(".png", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException($"--png {picture}: the picture is written as PNG; give a name ending in .png");
+            }
+
             var kernel = KernelSpec.Parse(kernelName);
             context.Out.WriteLine($"{kernelName}: {kernel.Weight.Shape[^2]}×{kernel.Weight.Shape[^1]}, taps sum to {LearnCommand.Format(kernel.Weight.Sum().Item())}");
             context.Out.WriteLine(kernel.Weight.ToString());
             if (picture is not null)
             {
-                if (!Path.GetExtension(picture).Equals(".png", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new UsageException($"--png {picture}: the picture is written as PNG; give a name ending in .png");
-                }
-
                 ImageFile.Save(LearnOutputs.KernelImage(kernel.Weight, kernelName), picture);
                 context.Out.WriteLine($"wrote {picture}");
             }

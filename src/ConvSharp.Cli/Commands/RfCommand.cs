@@ -17,8 +17,19 @@ internal static class RfCommand
         var command = new Command("rf", "The receptive field of a stack of layers: how many input pixels one output sees, the jump between outputs, and where the first output's field is centred.") { stack };
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
-            var layers = ReceptiveField.Parse(parseResult.GetValue(stack)!);
-            var steps = ReceptiveField.Compute(layers);
+            IReadOnlyList<LayerSpec> layers;
+            IReadOnlyList<ReceptiveFieldStep> steps;
+            try
+            {
+                layers = ReceptiveField.Parse(parseResult.GetValue(stack)!);
+                steps = ReceptiveField.Compute(layers);
+            }
+            catch (ArgumentException e)
+            {
+                // The stack is the command line's own text: a mistake in it is a usage error.
+                throw new UsageException(CliContext.Describe(e));
+            }
+
             var table = new Table()
                 .AddColumn("layer").AddColumn(new TableColumn("kernel").RightAligned()).AddColumn(new TableColumn("stride").RightAligned())
                 .AddColumn(new TableColumn("dilation").RightAligned()).AddColumn(new TableColumn("padding").RightAligned())

@@ -1,24 +1,83 @@
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
+using ConvSharp.Interop;
 
 namespace ConvSharp.Cli.Filtering;
 
-/// <summary>One image through the filter: load, filter, map, write the picture (and the raw response), each file atomically.</summary>
+/// <summary>
+/// One image through the filter: load, filter, map, write the picture (and the raw response),
+/// each file atomically. Memory: the image at 8 bits per channel, the picture at 8 bits per
+/// channel, and the float work in bands (<see cref="BandedFilter"/>). An image of one band is
+/// filtered once; a larger one is filtered again for each statistic its map needs (the range,
+/// then the scale), and the last pass hands the image's rows back as it goes down.
+/// </summary>
 internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, string? Format, bool WriteNpy)
 {
+    /// <summary>Floats of one band; tests make it small to cut images into many bands.</summary>
+    public long BandFloats { get; init; } = BandedFilter.BandFloats;
+
     /// <summary>Filters <paramref name="input"/> into <paramref name="output"/>; returns the display mapping used.</summary>
     public DisplayMap Run(string input, string output)
     {
-        var image = ImageFile.Load(input);
-        var response = ImageFilter.Apply(image, Kernel, Settings);
+        using var image = ImageFile.Open(input);
+        var filter = ImageFilter.For(Kernel, image.Channels, Settings.Convolve);
         var map = Settings.Map ?? ImageFilter.ChooseMap(Kernel);
-        var picture = Display.Map(response, map);
-        if (WriteNpy)
+        var pictureChannels = DisplayMapping.PictureChannels(map, filter.OutputChannels);
+        if (pictureChannels is not (1 or 3 or 4))
         {
-            response.SaveNpy(Path.ChangeExtension(output, ".npy"));
+            throw new CommandFailedException(
+                $"the kernel makes {filter.OutputChannels} output channels, and a picture has 1, 3 or 4: use --map signed (which shows the strongest channel) or a kernel with 1, 3 or 4 outputs");
         }
 
-        ImageFile.Save(picture, output);
+        var bands = new BandedFilter(image, filter, Settings, pictureChannels, BandFloats);
+        var single = bands.Bands == 1 ? bands.Band(0) : null;
+        var mapping = single is null ? Fit(bands, map) : Display.Fit(map, Display.DefaultSaturate, single.ToArray());
+
+        using var picture = new PictureRows(pictureChannels, bands.OutputHeight, bands.OutputWidth);
+        using var npy = WriteNpy ? new NpyRows(Path.ChangeExtension(output, ".npy"), bands.OutputChannels, bands.OutputHeight, bands.OutputWidth) : null;
+        var mapped = new float[(long)pictureChannels * bands.BandRows * bands.OutputWidth];
+        for (var band = 0; band < bands.Bands; band++)
+        {
+            var response = (single ?? bands.Band(band)).ToArray();
+            var (first, count) = bands.Rows(band);
+            var plane = count * bands.OutputWidth;
+            mapping.Apply(response, bands.OutputChannels, plane, mapped);
+            picture.Write(first, count, mapped);
+            npy?.Write(first, count, response);
+            image.ReleaseRowsBefore(bands.FirstRowNeededAfter(band));
+        }
+
+        npy?.Commit();
+        ImageFile.SavePicture(picture, output);
         return map;
+    }
+
+    /// <summary>The map's statistics over every band: one pass for the range, a second for the scale of abs and signed.</summary>
+    private static DisplayMapping Fit(BandedFilter bands, DisplayMap map)
+    {
+        if (!DisplayMapping.NeedsRange(map))
+        {
+            return new DisplayMapping(map, 0f, 0f, 0f);
+        }
+
+        var count = (long)bands.OutputChannels * bands.OutputHeight * bands.OutputWidth;
+        var statistics = new ResponseStatistics(count, Display.DefaultSaturate);
+        for (var band = 0; band < bands.Bands; band++)
+        {
+            statistics.Observe(bands.Band(band).ToArray());
+        }
+
+        if (!DisplayMapping.NeedsScale(map))
+        {
+            return new DisplayMapping(map, statistics.Min, statistics.Max, 0f);
+        }
+
+        for (var band = 0; band < bands.Bands; band++)
+        {
+            statistics.ObserveAgain(bands.Band(band).ToArray());
+        }
+
+        return new DisplayMapping(map, statistics.Min, statistics.Max, statistics.Scale());
     }
 
     /// <summary>
@@ -31,5 +90,34 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
             : ImageFile.WritableExtensions.Contains(Path.GetExtension(inputName)) ? Path.GetExtension(inputName)
             : ".png";
         return Path.ChangeExtension(inputName, extension);
+    }
+
+    /// <summary>The raw response as a .npy of (OC, OH, OW), written a band of rows at a time into its place in each channel.</summary>
+    private sealed class NpyRows : IDisposable
+    {
+        private readonly AtomicFile.Pending _file;
+        private readonly int _header;
+        private readonly (int Channels, int Height, int Width) _shape;
+
+        public NpyRows(string path, int channels, int height, int width)
+        {
+            _file = AtomicFile.Create(path);
+            _shape = (channels, height, width);
+            _header = NpyFormat.WriteHeader(_file.Stream, [channels, height, width]);
+        }
+
+        public void Write(int first, int count, ReadOnlySpan<float> band)
+        {
+            var plane = count * _shape.Width;
+            for (var c = 0; c < _shape.Channels; c++)
+            {
+                _file.Stream.Position = _header + (4 * ((((long)c * _shape.Height) + first) * _shape.Width));
+                NpyFormat.WriteValues(_file.Stream, band.Slice(c * plane, plane));
+            }
+        }
+
+        public void Commit() => _file.Commit();
+
+        public void Dispose() => _file.Dispose();
     }
 }

@@ -3,59 +3,57 @@ using ConvSharp.Imaging;
 
 namespace ConvSharp.Cli.Filtering;
 
-/// <summary>Filters a (C, H, W) image with a <see cref="KernelSpec"/>, and picks how the response is shown.</summary>
-internal static class ImageFilter
+/// <summary>
+/// A <see cref="KernelSpec"/> as a convolution over an image of C channels: a (KH, KW) kernel
+/// filters every channel alike (each channel a one-channel image of a batch), a (C, KH, KW)
+/// kernel each channel with its own (depthwise), an (OC, C, KH, KW) kernel mixes channels into OC.
+/// </summary>
+/// <param name="Weight">(OC, C/groups, KH, KW), already flipped for a true convolution</param>
+/// <param name="Bias">(OC), or null</param>
+/// <param name="Groups">channel groups of the convolution</param>
+/// <param name="PerChannel">whether the image's channels are a batch of one-channel images</param>
+/// <param name="OutputChannels">channels of the response</param>
+internal sealed record ImageFilter(Tensor Weight, Tensor? Bias, int Groups, bool PerChannel, int OutputChannels)
 {
-    /// <summary>
-    /// The raw response: a (KH, KW) kernel filters every channel alike, a (C, KH, KW) kernel each
-    /// channel with its own (depthwise), an (OC, C, KH, KW) kernel mixes channels into OC outputs.
-    /// </summary>
-    public static Tensor Apply(Tensor image, KernelSpec kernel, FilterSettings settings)
-    {
-        var (channels, height, width) = (image.Shape[0], image.Shape[1], image.Shape[2]);
-        var weight = kernel.Weight;
-        var (kh, kw) = (weight.Shape[^2], weight.Shape[^1]);
-        if (kh > height || kw > width)
-        {
-            throw new UsageException($"the kernel ({kh}×{kw}) is larger than the image ({height}×{width}); a kernel must fit inside the image");
-        }
+    public int KernelHeight => Weight.Shape[2];
 
-        using var noGrad = Tensor.NoGrad();
-        return weight.Rank switch
+    public int KernelWidth => Weight.Shape[3];
+
+    /// <summary>The filter <paramref name="kernel"/> makes for an image with <paramref name="channels"/> channels, or why it cannot.</summary>
+    public static ImageFilter For(KernelSpec kernel, int channels, bool convolve)
+    {
+        var weight = kernel.Weight;
+        var filter = weight.Rank switch
         {
-            2 => Shared(image, weight, kernel.Bias, settings),
-            3 when weight.Shape[0] == channels => Convolve(image, weight.Unsqueeze(1), Bias(kernel.Bias, channels), channels, settings),
-            4 when weight.Shape[1] == channels => Convolve(image, weight, Bias(kernel.Bias, weight.Shape[0]), 1, settings),
-            _ => throw new UsageException(
+            2 => new ImageFilter(weight.Reshape(1, 1, weight.Shape[0], weight.Shape[1]), CheckBias(kernel.Bias, 1), 1, true, channels),
+            3 when weight.Shape[0] == channels => new ImageFilter(weight.Unsqueeze(1), CheckBias(kernel.Bias, channels), channels, false, channels),
+            4 when weight.Shape[1] == channels => new ImageFilter(weight, CheckBias(kernel.Bias, weight.Shape[0]), 1, false, weight.Shape[0]),
+            _ => throw new CommandFailedException(
                 $"a kernel of size [{string.Join(", ", weight.Shape)}] does not fit an image with {channels} channel(s): "
                 + $"use (KH, KW) for every channel alike, ({channels}, KH, KW) for one kernel per channel, or (OC, {channels}, KH, KW) to mix channels"),
         };
+        return convolve ? filter with { Weight = filter.Weight.Flip(2, 3).Contiguous() } : filter;
     }
 
-    // Each channel as its own one-channel image: the single-channel fast path, batched.
-    private static Tensor Shared(Tensor image, Tensor weight, Tensor? bias, FilterSettings settings)
+    /// <summary>
+    /// The response to rows of an image: <paramref name="rows"/> is (C, R, W) with the vertical
+    /// border already in place, so only the columns are padded here. Returns (OC, R′, OW).
+    /// </summary>
+    public Tensor Apply(Tensor rows, FilterSettings settings, int left, int right)
     {
-        var channels = image.Shape[0];
-        var batch = image.Unsqueeze(1);
-        var response = Convolve(batch, weight.Reshape(1, 1, weight.Shape[0], weight.Shape[1]), Bias(bias, 1), 1, settings);
-        return response.Reshape(channels, response.Shape[2], response.Shape[3]);
+        using var noGrad = Tensor.NoGrad();
+        var input = PerChannel ? rows.Unsqueeze(1) : rows.Unsqueeze(0);
+        var response = Functional.Conv2d(input, Weight, Bias, settings.Stride, Padding.Explicit(0, 0, left, right), groups: Groups, paddingMode: settings.Mode);
+        return PerChannel ? response.Squeeze(1) : response.Squeeze(0);
     }
 
-    private static Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, int groups, FilterSettings settings) =>
-        settings.Convolve
-            ? Functional.Convolve2d(input, weight, bias, settings.Stride, settings.Padding, groups: groups, paddingMode: settings.Mode)
-            : Functional.Conv2d(input, weight, bias, settings.Stride, settings.Padding, groups: groups, paddingMode: settings.Mode);
-
-    private static Tensor? Bias(Tensor? bias, int outputs)
+    /// <summary>The response's height and width for an image of <paramref name="height"/> × <paramref name="width"/>, checked by the library's own rules without computing anything (a batch of no images).</summary>
+    public (int Height, int Width) OutputSize(int channels, int height, int width, FilterSettings settings)
     {
-        if (bias is null)
-        {
-            return null;
-        }
-
-        return bias.NumElements == outputs
-            ? bias.Reshape(outputs)
-            : throw new UsageException($"the bias has {bias.NumElements} value(s) but the kernel makes {outputs} output channel(s); give one bias per output channel");
+        using var noGrad = Tensor.NoGrad();
+        var probe = Tensor.Zeros(0, PerChannel ? 1 : channels, height, width);
+        var shape = Functional.Conv2d(probe, Weight, Bias, settings.Stride, settings.Padding, groups: Groups, paddingMode: settings.Mode).Shape;
+        return (shape[2], shape[3]);
     }
 
     /// <summary>
@@ -74,5 +72,17 @@ internal static class ImageFilter
         }
 
         return sums.All(s => MathF.Abs(s) < 1e-4f * scale) ? DisplayMap.Signed : DisplayMap.Normalize;
+    }
+
+    private static Tensor? CheckBias(Tensor? bias, int outputs)
+    {
+        if (bias is null)
+        {
+            return null;
+        }
+
+        return bias.NumElements == outputs
+            ? bias.Reshape(outputs)
+            : throw new CommandFailedException($"the bias has {bias.NumElements} value(s) but the kernel makes {outputs} output channel(s); give one bias per output channel");
     }
 }

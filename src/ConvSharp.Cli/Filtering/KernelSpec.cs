@@ -27,7 +27,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
 
         if (trimmed[0] == '[')
         {
-            return new KernelSpec(FromNumbers(trimmed, "kernel text"), null, "kernel");
+            return new KernelSpec(FromNumbers(trimmed, InlineSource), null, "kernel");
         }
 
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
@@ -36,14 +36,44 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
             return FromFile(trimmed, extension);
         }
 
-        return new KernelSpec(Kernels.FromName(trimmed), null, Sanitise(trimmed));
+        try
+        {
+            return new KernelSpec(CheckKernel(Kernels.FromName(trimmed), trimmed), null, Sanitise(trimmed));
+        }
+        catch (ArgumentException e)
+        {
+            // An unknown name or a parameter out of range is a mistake in the command line.
+            throw new UsageException(CliContext.Describe(e));
+        }
     }
+
+    /// <summary>What errors in inline kernel text call it; errors in a kernel file name the file instead.</summary>
+    private const string InlineSource = "kernel text";
+
+    /// <summary>
+    /// The largest kernel the commands take: 1024 taps a side (the catalogue makes at most 1001),
+    /// 2^22 numbers in all, 64 output channels; checked before anything is allocated for it.
+    /// </summary>
+    public const int MaxSide = 1024;
+
+    public const int MaxNumbers = 1 << 22;
+
+    public const int MaxOutputChannels = 64;
+
+    /// <summary>Malformed inline text is a usage error (exit 2); a malformed kernel file, a bad input (exit 1).</summary>
+    private static Exception Malformed(string source, string message) =>
+        source == InlineSource ? new UsageException(message) : new InvalidDataException(message);
 
     private static KernelSpec FromFile(string path, string extension)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"kernel file {path}: no such file", path);
+        }
+
+        if (new FileInfo(path).Length > 64L << 20)
+        {
+            throw new InvalidDataException($"kernel file {path} is {new FileInfo(path).Length >> 20} MB; a kernel of at most {MaxNumbers} numbers fits in 64 MB");
         }
 
         var label = Sanitise(Path.GetFileNameWithoutExtension(path));
@@ -92,7 +122,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
         }
         catch (JsonException e)
         {
-            throw new UsageException($"malformed {source} '{Shorten(text)}': {e.Message} Write rows of numbers like [[1,0,-1],[2,0,-2],[1,0,-1]]");
+            throw Malformed(source, $"malformed {source} '{Shorten(text)}': {e.Message} Write rows of numbers like [[1,0,-1],[2,0,-2],[1,0,-1]]");
         }
     }
 
@@ -111,7 +141,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
             shape.Add(probe.GetArrayLength());
             if (probe.GetArrayLength() == 0)
             {
-                throw new UsageException($"malformed {source}: an empty list; every row needs at least one number");
+                throw Malformed(source, $"malformed {source}: an empty list; every row needs at least one number");
             }
 
             probe = probe[0];
@@ -119,7 +149,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
 
         if (shape.Count == 0)
         {
-            throw new UsageException($"malformed {source}: expected a list of numbers, like [[1,-1]]");
+            throw Malformed(source, $"malformed {source}: expected a list of numbers, like [[1,-1]]");
         }
 
         var values = new List<float>();
@@ -138,7 +168,8 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
         if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
         {
             var what = element.ValueKind == JsonValueKind.Array ? $"{element.GetArrayLength()} entries" : "a single value";
-            throw new UsageException(
+            throw Malformed(
+                source,
                 $"malformed {source}: rows must have equal lengths, but the list at [{string.Join(", ", at)}] has {what} where {shape[depth]} were expected");
         }
 
@@ -156,7 +187,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var value) || !double.IsFinite((float)value))
         {
             var where = at is null ? "" : $" at [{string.Join(", ", at)}]";
-            throw new UsageException($"malformed {source}: '{element.GetRawText()}'{where} is not a finite number");
+            throw Malformed(source, $"malformed {source}: '{Shorten(element.GetRawText())}'{where} is not a finite number");
         }
 
         return (float)value;
@@ -164,15 +195,22 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
 
     private static Tensor CheckKernel(Tensor kernel, string source)
     {
-        if (kernel.Rank is < 2 or > 4 || kernel.Shape.Any(d => d == 0))
+        var shape = kernel.Shape;
+        if (kernel.Rank is < 2 or > 4 || shape.Any(d => d == 0))
         {
-            throw new UsageException(
-                $"{source}: a kernel is (KH, KW), (C, KH, KW) or (OC, C, KH, KW), but got size [{string.Join(", ", kernel.Shape)}]");
+            throw Malformed(source, $"{source}: a kernel is (KH, KW), (C, KH, KW) or (OC, C, KH, KW), but got size [{string.Join(", ", shape)}]");
+        }
+
+        if (shape[^1] > MaxSide || shape[^2] > MaxSide || kernel.NumElements > MaxNumbers || (kernel.Rank == 4 && shape[0] > MaxOutputChannels))
+        {
+            throw Malformed(
+                source,
+                $"{source}: a kernel of size [{string.Join(", ", shape)}] is larger than the commands take: at most {MaxSide}×{MaxSide} taps, {MaxNumbers} numbers and {MaxOutputChannels} output channels");
         }
 
         if (kernel.ToArray().Any(v => !float.IsFinite(v)))
         {
-            throw new UsageException($"{source}: the kernel holds NaN or infinity");
+            throw Malformed(source, $"{source}: the kernel holds NaN or infinity");
         }
 
         return kernel;

@@ -44,12 +44,12 @@ internal sealed class FitProblem
         var (kh, kw) = (options.KernelHeight, options.KernelWidth);
         if (kh > h || kw > w)
         {
-            throw new UsageException($"the kernel ({kh}×{kw}) is larger than the input ({h}×{w})");
+            throw new CommandFailedException($"the kernel ({kh}×{kw}) is larger than the input ({h}×{w})");
         }
 
         if (options.Sharing != ChannelSharing.Full && tc != c)
         {
-            throw new UsageException(
+            throw new CommandFailedException(
                 $"the input has {c} channel(s) and the target {tc}; --channels {options.Sharing.ToString().ToLowerInvariant()} maps each channel to itself, use --channels full to map {c} channel(s) to {tc}");
         }
 
@@ -86,7 +86,7 @@ internal sealed class FitProblem
             var probe = Functional.Conv2d(input, Tensor.Zeros(outputs, channelsIn / groups, kh, kw), null, 1, options.Padding.Value, groups: groups, paddingMode: options.Mode);
             if (probe.Shape[2] != th || probe.Shape[3] != tw)
             {
-                throw new UsageException(
+                throw new CommandFailedException(
                     $"with padding {options.Padding.Value} a {kh}×{kw} kernel turns the {h}×{w} input into {probe.Shape[2]}×{probe.Shape[3]}, but the target is {th}×{tw}");
             }
 
@@ -101,7 +101,7 @@ internal sealed class FitProblem
         var extra = target - valid;
         if (extra < 0 || extra > 2 * (kernel - 1))
         {
-            throw new UsageException(
+            throw new CommandFailedException(
                 $"the target's {axis} is {target}, but a {kernel}-tap kernel on this input gives {valid} ('valid') to {valid + (2 * (kernel - 1))} ('full'); is --size right?");
         }
 

@@ -48,7 +48,7 @@ internal static class KernelFitter
             onEpoch?.Invoke(epoch, value);
             if (!float.IsFinite(value))
             {
-                throw new UsageException($"the loss became {value} at epoch {epoch}: the learning rate {learningRate} is too large for this problem; try a smaller --lr");
+                throw new CommandFailedException($"the loss became {value} at epoch {epoch}: the learning rate {learningRate} is too large for this problem; try a smaller --lr");
             }
 
             if (options.Optimizer == OptimizerKind.Sgd && HasConverged(losses))

@@ -1,4 +1,3 @@
-using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 
 namespace ConvSharp.Cli.Learning;
@@ -24,11 +23,11 @@ internal static class LearnInputs
         {
             2 => array.Unsqueeze(0),
             3 => array,
-            _ => throw new UsageException($"{role} {path} has shape [{string.Join(", ", array.Shape)}]; an image array is (H, W) or (C, H, W)"),
+            _ => throw new InvalidDataException($"{role} {path} has shape [{string.Join(", ", array.Shape)}]; an image array is (H, W) or (C, H, W)"),
         };
         if (tensor.Shape.Any(d => d == 0) || tensor.ToArray().Any(v => !float.IsFinite(v)))
         {
-            throw new UsageException($"{role} {path} is empty or holds NaN or infinity");
+            throw new InvalidDataException($"{role} {path} is empty or holds NaN or infinity");
         }
 
         return tensor;

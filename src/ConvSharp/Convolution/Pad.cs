@@ -61,15 +61,7 @@ internal static class Pad
         var map = new int[before + size + after];
         for (var i = 0; i < map.Length; i++)
         {
-            var p = i - before;
-            map[i] = mode switch
-            {
-                PaddingMode.Zeros => p >= 0 && p < size ? p : -1,
-                PaddingMode.Replicate => Math.Clamp(p, 0, size - 1),
-                PaddingMode.Circular => ((p % size) + size) % size,
-                PaddingMode.Reflect => p < 0 ? -p : p >= size ? (2 * (size - 1)) - p : p,
-                _ => p < 0 ? -p - 1 : p >= size ? (2 * size) - 1 - p : p,
-            };
+            map[i] = Borders.SourceIndex(mode, (long)i - before, size);
         }
 
         return map;

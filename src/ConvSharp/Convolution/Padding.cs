@@ -68,6 +68,30 @@ public readonly struct Padding : IEquatable<Padding>
     public static implicit operator Padding((int H, int W) pair) => Explicit(pair.H, pair.H, pair.W, pair.W);
 
     /// <summary>
+    /// The rows and columns this padding adds on each side of a <paramref name="height"/> ×
+    /// <paramref name="width"/> input for a kernel of <paramref name="kernel"/> (what
+    /// <see cref="Same"/> works out to, for instance).
+    /// </summary>
+    /// <exception cref="ArgumentException">a side needs more than <see cref="int.MaxValue"/> rows or columns</exception>
+    public (int Top, int Bottom, int Left, int Right) For(int height, int width, Size2 kernel, Size2? stride = null, Size2? dilation = null)
+    {
+        var (s, d) = (stride ?? 1, dilation ?? 1);
+        if (height < 0 || width < 0 || kernel.H < 1 || kernel.W < 1 || s.H < 1 || s.W < 1 || d.H < 1 || d.W < 1)
+        {
+            throw new ArgumentException(
+                $"padding {this} for an input of {height}×{width}, kernel {kernel}, stride {s}, dilation {d}: sizes must not be negative, and kernel, stride and dilation must be at least 1");
+        }
+
+        var (top, bottom, left, right) = Resolve(height, width, kernel, s, d);
+        if (Math.Max(Math.Max(top, bottom), Math.Max(left, right)) > int.MaxValue)
+        {
+            throw new ArgumentException($"padding {this} for kernel {kernel} with dilation {d} needs (top {top}, bottom {bottom}, left {left}, right {right}), more than an int holds");
+        }
+
+        return ((int)top, (int)bottom, (int)left, (int)right);
+    }
+
+    /// <summary>
     /// The four paddings for a given input, kernel, stride and dilation, in 64-bit arithmetic:
     /// <see cref="Same"/> with a huge dilation needs more padding than an <c>int</c> holds, and the
     /// geometry refuses that with the true numbers rather than wrapped ones.

@@ -1,40 +1,29 @@
+using System.Text.RegularExpressions;
+
 namespace ConvSharp.Interop;
 
 /// <summary>
 /// Writes a file whole or not at all: the bytes go to a hidden temporary file in the same folder,
-/// which is renamed over the target only once it is complete. A crash or an error leaves the
-/// target as it was, never half-written. Used by every file ConvSharp writes: .npy here, and
-/// the images, JSON and plots of ConvSharp.Imaging and the command line.
+/// flushed to the disk, then renamed over the target. A crash, a power cut or an error leaves
+/// the target as it was (or, after the rename, complete), never half-written or empty. Used by
+/// every file ConvSharp writes: .npy here, and the images, JSON and plots of ConvSharp.Imaging
+/// and the command line.
 /// </summary>
-internal static class AtomicFile
+/// <remarks>
+/// The temporary file is named <c>.NAME.convsharp-GUID.tmp</c> and held open, with the lock
+/// .NET takes on every file it opens (an advisory <c>flock</c> on Unix), until it has been
+/// renamed: <see cref="RemoveStale"/> can then tell the leftovers of a killed run (whose locks
+/// died with it) from a file another run is still writing.
+/// </remarks>
+internal static partial class AtomicFile
 {
     /// <summary>Calls <paramref name="write"/> on a fresh stream and moves the result to <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"cannot write {path}: the folder {folder} does not exist");
-        }
-
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        using var file = Create(path);
+        write(file.Stream);
+        file.Commit();
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
@@ -44,4 +33,113 @@ internal static class AtomicFile
             using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(text);
         });
+
+    /// <summary>
+    /// A temporary file to write into piece by piece; <see cref="Pending.Commit"/> puts it in place,
+    /// disposing without committing deletes it.
+    /// </summary>
+    public static Pending Create(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        if (File.Exists(folder))
+        {
+            throw new IOException($"cannot write {path}: {folder} is a file, not a folder");
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"cannot write {path}: the folder {folder} does not exist");
+        }
+
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"cannot write {path}: it is a folder");
+        }
+
+        // A name of at most 255 bytes whatever the target's length: the target's name is shortened to fit.
+        var name = Path.GetFileName(full);
+        var temporary = Path.Combine(folder, $".{(name.Length > 100 ? name[..100] : name)}.convsharp-{Guid.NewGuid():N}.tmp");
+        // FileShare.Delete lets it be renamed while open (Windows); on Unix it is held with a shared flock all the same.
+        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Delete);
+        return new Pending(stream, temporary, full);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that runs killed while writing left in <paramref name="folder"/>
+    /// (and its subfolders when <paramref name="recursive"/>): files of this class's naming pattern
+    /// that no process holds locked. Nothing else is touched. Returns how many were removed.
+    /// </summary>
+    public static int RemoveStale(string folder, bool recursive)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", options))
+        {
+            if (!TemporaryName().IsMatch(Path.GetFileName(file)))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Opening it exclusively fails while its writer is alive; a killed writer's lock is gone.
+                using (new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None))
+                {
+                }
+
+                File.Delete(file);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // In use by a live run, or gone already.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to delete.
+            }
+        }
+
+        return removed;
+    }
+
+    [GeneratedRegex(@"^\..+\.convsharp-[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryName();
+
+    /// <summary>A temporary file being written; see <see cref="Create"/>.</summary>
+    internal sealed class Pending(FileStream stream, string temporary, string target) : IDisposable
+    {
+        private bool _done;
+
+        public Stream Stream => stream;
+
+        /// <summary>Flushes the bytes to the disk, then renames the file over the target (still open, so still locked).</summary>
+        public void Commit()
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            stream.Flush(flushToDisk: true);
+            File.Move(temporary, target, overwrite: true);
+            _done = true;
+            stream.Dispose();
+        }
+
+        public void Dispose()
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            _done = true;
+            stream.Dispose();
+            File.Delete(temporary);
+        }
+    }
 }

@@ -20,9 +20,27 @@ public static partial class NpyFormat
 
     /// <summary>Reads one array from <paramref name="stream"/> as a float32 tensor.</summary>
     /// <exception cref="InvalidDataException">the bytes are not a complete .npy array of a supported type</exception>
-    public static Tensor Read(Stream stream)
+    public static Tensor Read(Stream stream) => Read(stream, null);
+
+    /// <summary>Reads one array from <paramref name="stream"/> as a float32 tensor; errors start with <paramref name="name"/>.</summary>
+    /// <param name="stream">the .npy bytes</param>
+    /// <param name="name">what to call the source in error messages (a file's path), or null</param>
+    /// <exception cref="InvalidDataException">the bytes are not a complete .npy array of a supported type</exception>
+    public static Tensor Read(Stream stream, string? name)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            return ReadArray(stream);
+        }
+        catch (InvalidDataException e) when (name is not null)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}", e);
+        }
+    }
+
+    private static Tensor ReadArray(Stream stream)
+    {
         var prefix = ReadExactly(stream, 8, "the magic string and version");
         if (!prefix.AsSpan(0, 6).SequenceEqual(Magic))
         {
@@ -45,9 +63,18 @@ public static partial class NpyFormat
         var headerBytes = ReadExactly(stream, (int)headerLength, "the header");
         var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
         var (type, fortranOrder, shape) = ParseHeader(header);
-        var count = Shapes.NumElements(shape);
-        var data = ReadExactly(stream, checked(count * type.Size), $"{count} elements of {type.Descr}");
-        var values = type.Decode(data, count);
+        var count = Count(shape);
+
+        // The size the header claims is checked against what the file holds before anything that
+        // large is allocated: a forged header must not cost gigabytes.
+        var bytes = (long)count * type.Size;
+        if (stream.CanSeek && stream.Length - stream.Position < bytes)
+        {
+            throw new InvalidDataException(
+                $"the .npy data is truncated: the header promises {count} elements of {type.Descr} ({bytes} bytes), but only {stream.Length - stream.Position} bytes follow");
+        }
+
+        var values = ReadValues(stream, type, count);
         if (!fortranOrder || shape.Length < 2)
         {
             return new Tensor(values, shape);
@@ -58,41 +85,97 @@ public static partial class NpyFormat
         return new Tensor(values, reversed).Permute([.. Enumerable.Range(0, shape.Length).Reverse()]).Contiguous();
     }
 
+    private static int Count(int[] shape)
+    {
+        try
+        {
+            return Shapes.NumElements(shape);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"the .npy shape ({string.Join(", ", shape)}) is not one ConvSharp can hold: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The elements, read and decoded a chunk at a time (no second copy of the whole array in bytes).</summary>
+    private static float[] ReadValues(Stream stream, ElementType type, int count)
+    {
+        var values = new float[count];
+        var perChunk = Math.Max(1, (1 << 20) / type.Size);
+        var buffer = new byte[Math.Min(count, perChunk) * type.Size];
+        for (var done = 0; done < count; done += perChunk)
+        {
+            var n = Math.Min(perChunk, count - done);
+            var chunk = buffer.AsSpan(0, n * type.Size);
+            var read = stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            if (read < chunk.Length)
+            {
+                throw new InvalidDataException(
+                    $"the .npy data is truncated: the header promises {count} elements of {type.Descr}, but the file ends after {done + (read / type.Size)}");
+            }
+
+            type.Decode(chunk, values.AsSpan(done, n));
+        }
+
+        return values;
+    }
+
     /// <summary>Writes <paramref name="tensor"/> as a version 1.0 .npy array of little-endian float32 in C order.</summary>
     public static void Write(Tensor tensor, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(stream);
-        var shape = tensor.Dims.Length switch
+        WriteHeader(stream, tensor.Dims);
+        WriteValues(stream, tensor.ToArray());
+    }
+
+    /// <summary>
+    /// Writes the header of a version 1.0 .npy array of little-endian float32 in C order with
+    /// <paramref name="shape"/>; the values follow, in C order, through <see cref="WriteValues"/>
+    /// (a writer that fills the array piece by piece seeks to each piece's place).
+    /// </summary>
+    /// <returns>the header's length in bytes: where the first value goes</returns>
+    public static int WriteHeader(Stream stream, ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var dims = shape.Length switch
         {
             0 => "()",
-            1 => $"({tensor.Dims[0]},)",
-            _ => "(" + string.Join(", ", tensor.Dims) + ")",
+            1 => $"({shape[0]},)",
+            _ => "(" + string.Join(", ", shape.ToArray()) + ")",
         };
-        var dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
+        var dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {dims}, }}";
         // NumPy pads with spaces so that the data starts on a multiple of 64 bytes, then a newline.
         var unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
         var header = dict + new string(' ', (64 - (unpadded % 64)) % 64) + "\n";
         var headerBytes = Encoding.Latin1.GetBytes(header);
         if (headerBytes.Length > ushort.MaxValue)
         {
-            throw new ArgumentException($"a tensor of rank {tensor.Rank} needs a header too long for .npy version 1", nameof(tensor));
+            throw new ArgumentException($"a tensor of rank {shape.Length} needs a header too long for .npy version 1", nameof(shape));
         }
 
         stream.Write(Magic);
         stream.Write([1, 0]);
-        Span<byte> length = stackalloc byte[2];
+        Span<byte> length = stackalloc byte[2]; // a constant size
         BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)headerBytes.Length);
         stream.Write(length);
         stream.Write(headerBytes);
-        var values = tensor.ToArray();
-        if (!BitConverter.IsLittleEndian)
+        return Magic.Length + 4 + headerBytes.Length;
+    }
+
+    /// <summary>Writes float32 values in little-endian order, as .npy's <c>&lt;f4</c> stores them.</summary>
+    public static void WriteValues(Stream stream, ReadOnlySpan<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (BitConverter.IsLittleEndian)
         {
-            var bits = MemoryMarshal.Cast<float, int>(values.AsSpan());
-            BinaryPrimitives.ReverseEndianness(bits, bits);
+            stream.Write(MemoryMarshal.AsBytes(values));
+            return;
         }
 
-        stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        var swapped = MemoryMarshal.Cast<float, int>(values).ToArray();
+        BinaryPrimitives.ReverseEndianness(swapped, swapped);
+        stream.Write(MemoryMarshal.AsBytes(swapped.AsSpan()));
     }
 
     private static (ElementType Type, bool FortranOrder, int[] Shape) ParseHeader(string header)
@@ -150,12 +233,11 @@ public static partial class NpyFormat
                     $"unsupported .npy element type '{descr}': float (f2, f4, f8), integer (i1–i8, u1–u8) and bool (b1) arrays can be read");
         }
 
-        public float[] Decode(byte[] data, int count)
+        public void Decode(ReadOnlySpan<byte> data, Span<float> values)
         {
-            var values = new float[count];
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                var bytes = data.AsSpan(i * Size, Size);
+                var bytes = data.Slice(i * Size, Size);
                 values[i] = (Kind, Size) switch
                 {
                     ('f', 2) => (float)BitConverter.UInt16BitsToHalf(U16(bytes)),
@@ -171,8 +253,6 @@ public static partial class NpyFormat
                     _ => bytes[0],
                 };
             }
-
-            return values;
         }
 
         private ushort U16(ReadOnlySpan<byte> b) => BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b);

@@ -78,9 +78,9 @@ public static class Kernels
     /// <summary>A size×size box (mean) filter: the discrete integral over the window, divided by its area.</summary>
     public static Tensor Box(int size = 3)
     {
-        if (size <= 0)
+        if (size <= 0 || size > 1001)
         {
-            throw new ArgumentException($"a box kernel needs a positive size, but got {size}", nameof(size));
+            throw new ArgumentException($"a box kernel's size must be between 1 and 1001 (as for every kernel the catalogue makes), but got {size}", nameof(size));
         }
 
         return Tensor.Ones(size, size) / (size * size);

@@ -132,20 +132,20 @@ public class ApplyCommandTests
     }
 
     [Theory]
-    [InlineData("missing", "no such file")]
-    [InlineData("malformed", "malformed kernel text")]
-    [InlineData("ragged", "rows must have equal lengths")]
-    [InlineData("unknown", "unknown kernel 'sobelx'")]
-    [InlineData("huge", "larger than the image")]
-    [InlineData("padding", "cannot read padding")]
-    [InlineData("shard", "cannot read shard")]
-    [InlineData("corrupt", "not an image")]
-    [InlineData("extension", ".png, .jpg/.jpeg or .webp")]
-    [InlineData("channels", "does not fit an image with 1 channel")]
-    [InlineData("folder", "needs --output DIR")]
-    [InlineData("stride", "--stride must be ≥ 1")]
-    [InlineData("same folder", "is the input folder")]
-    public void Bad_input_gets_one_line_and_a_non_zero_exit(string kind, string message)
+    [InlineData("missing", "no such file", 1)]
+    [InlineData("malformed", "malformed kernel text", 2)]
+    [InlineData("ragged", "rows must have equal lengths", 2)]
+    [InlineData("unknown", "unknown kernel 'sobelx'", 2)]
+    [InlineData("huge", "larger than the image", 1)]
+    [InlineData("padding", "cannot read padding", 2)]
+    [InlineData("shard", "cannot read shard", 2)]
+    [InlineData("corrupt", "not an image", 1)]
+    [InlineData("extension", ".png, .jpg/.jpeg or .webp", 2)]
+    [InlineData("channels", "does not fit an image with 1 channel", 1)]
+    [InlineData("folder", "needs --output DIR", 2)]
+    [InlineData("stride", "--stride must be ≥ 1", 2)]
+    [InlineData("same folder", "is the input folder", 2)]
+    public void Bad_input_gets_one_line_and_a_non_zero_exit(string kind, string message, int code)
     {
         using var folder = new TempFolder();
         var camera = Photos.Data("camera.png");
@@ -166,7 +166,7 @@ public class ApplyCommandTests
             "same folder" => ["apply", folder.Path, "-k", "edge", "-o", folder.Path + "/"],
             _ => new[] { "apply", camera, "-k", "edge", "--stride", "0" },
         };
-        var line = CliRunner.RunExpectingOneLineError(args);
+        var line = CliRunner.RunExpectingOneLineError(code, args);
         Assert.Contains(message, line, StringComparison.Ordinal);
         Assert.Equal(["corrupt.png"], Directory.EnumerateFileSystemEntries(folder.Path).Select(Path.GetFileName));
     }

@@ -121,16 +121,16 @@ public class LearnCommandTests
     }
 
     [Theory]
-    [InlineData("one file", "give both INPUT and TARGET")]
-    [InlineData("no size", "--size KHxKW is required")]
-    [InlineData("bad size", "cannot read size '3by3'")]
-    [InlineData("target too small", "is --size right?")]
-    [InlineData("channels", "use --channels full")]
-    [InlineData("epochs", "--epochs must be ≥ 1")]
-    [InlineData("lr", "--lr must be a positive number")]
-    [InlineData("missing", "no such file")]
-    [InlineData("padding mismatch", "but the target is")]
-    public void Bad_input_gets_one_line_and_a_non_zero_exit(string kind, string message)
+    [InlineData("one file", "give both INPUT and TARGET", 2)]
+    [InlineData("no size", "--size KHxKW is required", 2)]
+    [InlineData("bad size", "cannot read size '3by3'", 2)]
+    [InlineData("target too small", "is --size right?", 1)]
+    [InlineData("channels", "use --channels full", 1)]
+    [InlineData("epochs", "--epochs must be ≥ 1", 2)]
+    [InlineData("lr", "--lr must be a positive number", 2)]
+    [InlineData("missing", "no such file", 1)]
+    [InlineData("padding mismatch", "but the target is", 1)]
+    public void Bad_input_gets_one_line_and_a_non_zero_exit(string kind, string message, int code)
     {
         using var folder = new TempFolder();
         var input = Photos.Fixture("learn", "input.png");
@@ -147,7 +147,7 @@ public class LearnCommandTests
             "missing" => ["learn", input, folder.File("nope.npy"), "--size", "3x3"],
             _ => new[] { "learn", input, target, "--size", "3x3", "--padding", "valid" },
         };
-        var line = CliRunner.RunExpectingOneLineError([.. args, "--out", folder.File("out")]);
+        var line = CliRunner.RunExpectingOneLineError(code, [.. args, "--out", folder.File("out")]);
         Assert.Contains(message, line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder.File("out")));
     }

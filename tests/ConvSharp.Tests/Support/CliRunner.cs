@@ -15,13 +15,20 @@ internal static class CliRunner
     }
 
     /// <summary>
-    /// Runs a command line that must be refused: exit code 1 and one line on stderr starting
-    /// "convsharp COMMAND: error: ". Returns that line.
+    /// Runs a command line that must be refused: exit code <paramref name="code"/> (2 for a
+    /// mistake in the command line, found before any work and so with nothing on stdout; 1 for
+    /// a bad input or a failed run), and one line on stderr starting "convsharp COMMAND: error: ".
+    /// Returns that line.
     /// </summary>
-    public static string RunExpectingOneLineError(params string[] args)
+    public static string RunExpectingOneLineError(int code, params string[] args)
     {
-        var (code, _, error) = Run(args);
-        Assert.Equal(1, code);
+        var (actual, output, error) = Run(args);
+        Assert.True(code == actual, $"exit code {actual}, expected {code}; stderr: {error}");
+        if (code == 2)
+        {
+            Assert.Equal("", output);
+        }
+
         var lines = error.Trim().Split('\n');
         Assert.Single(lines);
         Assert.StartsWith($"convsharp {args[0]}: error: ", lines[0], StringComparison.Ordinal);

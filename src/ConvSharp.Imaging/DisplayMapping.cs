@@ -1,0 +1,59 @@
+namespace ConvSharp.Imaging;
+
+/// <summary>
+/// One display map with the numbers it was fitted to (see <see cref="ResponseStatistics"/>), applied
+/// value by value: the single definition behind <see cref="Display.Map"/> (whole tensors) and
+/// <see cref="PictureRows"/> (a picture filled a band of rows at a time), so both draw the same.
+/// </summary>
+internal readonly record struct DisplayMapping(DisplayMap Map, float Min, float Max, float Scale)
+{
+    /// <summary>Whether the map needs the range (<see cref="Min"/>, <see cref="Max"/>).</summary>
+    public static bool NeedsRange(DisplayMap map) => map != DisplayMap.Clamp;
+
+    /// <summary>Whether the map needs <see cref="Scale"/> (the second pass of <see cref="ResponseStatistics"/>).</summary>
+    public static bool NeedsScale(DisplayMap map) => map is DisplayMap.Abs or DisplayMap.Signed;
+
+    /// <summary>The picture's channels for a response of <paramref name="channels"/>: the same, or 3 for the colours of <see cref="DisplayMap.Signed"/>.</summary>
+    public static int PictureChannels(DisplayMap map, int channels) => map == DisplayMap.Signed ? 3 : channels;
+
+    /// <summary>
+    /// Maps a (C, rows, W) band of the response, channel-major with planes of
+    /// <paramref name="plane"/> values, to the picture's channels in [0, 1], written the same way.
+    /// </summary>
+    public void Apply(ReadOnlySpan<float> response, int channels, int plane, Span<float> picture)
+    {
+        if (Map != DisplayMap.Signed)
+        {
+            for (var i = 0; i < channels * plane; i++)
+            {
+                picture[i] = Gray(response[i]);
+            }
+
+            return;
+        }
+
+        for (var p = 0; p < plane; p++)
+        {
+            // A colour response shows, at each pixel, the channel of largest magnitude.
+            var strongest = response[p];
+            for (var c = 1; c < channels; c++)
+            {
+                var v = response[(c * plane) + p];
+                strongest = MathF.Abs(v) > MathF.Abs(strongest) ? v : strongest;
+            }
+
+            (picture[p], picture[plane + p], picture[(2 * plane) + p]) = Display.SignedColor(Scale > 0 ? strongest / Scale : 0f);
+        }
+    }
+
+    private float Gray(float v)
+    {
+        var range = Max - Min;
+        return Map switch
+        {
+            DisplayMap.Clamp => Math.Clamp(v, 0f, 1f),
+            DisplayMap.Normalize => range > 0 ? (v - Min) / range : 0f,
+            _ => Scale > 0 ? Math.Min(MathF.Abs(v) / Scale, 1f) : 0f,
+        };
+    }
+}

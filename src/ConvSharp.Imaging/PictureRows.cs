@@ -1,0 +1,79 @@
+using System.Globalization;
+using SkiaSharp;
+
+namespace ConvSharp.Imaging;
+
+/// <summary>
+/// An 8-bit picture being filled a band of rows at a time (1 byte a pixel for gray, 4 for colour,
+/// in SkiaSharp's memory), then encoded: a picture of a very large image never exists as floats.
+/// Values in [0, 1] become levels as <see cref="PixelConversion.Quantise"/> rounds them.
+/// </summary>
+internal sealed class PictureRows : IDisposable
+{
+    public PictureRows(int channels, int height, int width)
+    {
+        if (channels is not (1 or 3 or 4) || height <= 0 || width <= 0)
+        {
+            throw new ArgumentException(
+                $"a picture has 1 (gray), 3 (RGB) or 4 (RGBA) channels and at least one row and column, but got {channels} channel(s) of {height}×{width}", nameof(channels));
+        }
+
+        (Channels, Height, Width) = (channels, height, width);
+        var info = channels == 1
+            ? new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque)
+            : new SKImageInfo(width, height, SKColorType.Rgba8888, channels == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
+        Bitmap = new SKBitmap(info);
+    }
+
+    public int Channels { get; }
+
+    public int Height { get; }
+
+    public int Width { get; }
+
+    public SKBitmap Bitmap { get; }
+
+    /// <summary>Rows [<paramref name="y0"/>, <paramref name="y0"/> + rows) from (C, rows, W) values in [0, 1], channel-major.</summary>
+    public void Write(int y0, int rows, ReadOnlySpan<float> picture)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(y0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, Height - y0);
+        var plane = rows * Width;
+        if (picture.Length < Channels * plane)
+        {
+            throw new ArgumentException($"{Channels}×{rows}×{Width} values are needed, but {picture.Length} were given", nameof(picture));
+        }
+
+        for (var i = 0; i < Channels * plane; i++)
+        {
+            if (!float.IsFinite(picture[i]))
+            {
+                var (c, p) = Math.DivRem(i, plane);
+                throw new ArgumentException(
+                    $"the image holds {picture[i].ToString(CultureInfo.InvariantCulture)} at channel {c}, row {y0 + (p / Width)}, column {p % Width}; only finite values can be drawn",
+                    nameof(picture));
+            }
+        }
+
+        var bytes = Bitmap.GetPixelSpan().Slice(y0 * Bitmap.RowBytes, rows * Bitmap.RowBytes);
+        if (Channels == 1)
+        {
+            for (var p = 0; p < plane; p++)
+            {
+                bytes[p] = PixelConversion.Quantise(picture[p]);
+            }
+
+            return;
+        }
+
+        for (var p = 0; p < plane; p++)
+        {
+            bytes[4 * p] = PixelConversion.Quantise(picture[p]);
+            bytes[(4 * p) + 1] = PixelConversion.Quantise(picture[plane + p]);
+            bytes[(4 * p) + 2] = PixelConversion.Quantise(picture[(2 * plane) + p]);
+            bytes[(4 * p) + 3] = Channels == 4 ? PixelConversion.Quantise(picture[(3 * plane) + p]) : (byte)255;
+        }
+    }
+
+    public void Dispose() => Bitmap.Dispose();
+}

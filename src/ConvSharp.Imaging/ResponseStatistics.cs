@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace ConvSharp.Imaging;
+
+/// <summary>
+/// What a display map needs to know of a whole response, gathered a band at a time: its minimum
+/// and maximum, and the (1 − saturate) quantile of |v|, the scale of <see cref="DisplayMap.Abs"/>
+/// and <see cref="DisplayMap.Signed"/>. The quantile is the very element a sort would pick, found
+/// by radix selection in two passes (a histogram of the top 16 bits of |v|, whose bit patterns
+/// order like the values, then of the low 16 bits inside the one bucket that holds it): linear
+/// time and 0.5 MB of counters, however large the response.
+/// </summary>
+internal sealed class ResponseStatistics(long count, double saturate)
+{
+    private readonly long[] _coarse = new long[1 << 16];
+    private readonly long[] _fine = new long[1 << 16];
+    private readonly long _rank = (long)Math.Floor((count - 1) * (1 - saturate));
+    private long _seen;
+    private int _bucket = -1;
+    private long _rankInBucket;
+
+    /// <summary>The smallest value seen.</summary>
+    public float Min { get; private set; } = float.PositiveInfinity;
+
+    /// <summary>The largest value seen.</summary>
+    public float Max { get; private set; } = float.NegativeInfinity;
+
+    /// <summary>
+    /// First pass: minimum, maximum and the coarse histogram. <paramref name="first"/> is the flat
+    /// index of values[0] in the response, for the error that names a value that is not finite.
+    /// </summary>
+    public void Observe(ReadOnlySpan<float> values, long first = 0)
+    {
+        var (min, max) = (Min, Max);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (!float.IsFinite(v))
+            {
+                throw new ArgumentException(
+                    $"the response holds {v.ToString(CultureInfo.InvariantCulture)} at flat index {first + i}; only finite responses can be displayed");
+            }
+
+            (min, max) = (Math.Min(min, v), Math.Max(max, v));
+            _coarse[Bits(v) >> 16]++;
+        }
+
+        (Min, Max) = (min, max);
+        _seen += values.Length;
+    }
+
+    /// <summary>Second pass, over the same values in any order: the fine histogram of the bucket that holds the quantile.</summary>
+    public void ObserveAgain(ReadOnlySpan<float> values)
+    {
+        var bucket = Bucket();
+        foreach (var v in values)
+        {
+            var bits = Bits(v);
+            if ((bits >> 16) == bucket)
+            {
+                _fine[bits & 0xFFFF]++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The scale: the (1 − saturate) quantile of |v| (the element at index ⌊(n − 1)(1 − saturate)⌋
+    /// of the sorted magnitudes), or the largest |v| when that quantile is 0. Needs both passes.
+    /// </summary>
+    public float Scale()
+    {
+        var bucket = Bucket();
+        var remaining = _rankInBucket;
+        for (var low = 0; low < _fine.Length; low++)
+        {
+            if (remaining < _fine[low])
+            {
+                var quantile = BitConverter.UInt32BitsToSingle(((uint)bucket << 16) | (uint)low);
+                return quantile > 0 ? quantile : Math.Max(MathF.Abs(Min), MathF.Abs(Max));
+            }
+
+            remaining -= _fine[low];
+        }
+
+        throw new InvalidOperationException($"the second pass saw fewer values than the first ({count} expected)");
+    }
+
+    /// <summary>The coarse bucket that holds the quantile, and the quantile's rank inside it.</summary>
+    private int Bucket()
+    {
+        if (_bucket >= 0)
+        {
+            return _bucket;
+        }
+
+        if (_seen != count)
+        {
+            throw new InvalidOperationException($"the first pass saw {_seen} values, but the response has {count}");
+        }
+
+        var below = 0L;
+        for (var bucket = 0; bucket < _coarse.Length; bucket++)
+        {
+            if (_rank < below + _coarse[bucket])
+            {
+                (_bucket, _rankInBucket) = (bucket, _rank - below);
+                return bucket;
+            }
+
+            below += _coarse[bucket];
+        }
+
+        throw new InvalidOperationException("the quantile's rank lies beyond the values seen");
+    }
+
+    /// <summary>The bits of |v|: for finite floats they order as the magnitudes do.</summary>
+    private static uint Bits(float v) => BitConverter.SingleToUInt32Bits(v) & 0x7FFF_FFFF;
+}
