@@ -70,37 +70,28 @@ public sealed unsafe class ImageRaster : IDisposable
         var gray = codec.Info.ColorType == SKColorType.Gray8;
         var info = new SKImageInfo(width, height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, gray ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
         var rowBytes = info.RowBytes;
-        var rowsPerChunk = Math.Max(1, ChunkBytes / rowBytes);
-        var chunked = codec.StartScanlineDecode(info) == SKCodecResult.Success && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown;
-        if (!chunked)
-        {
-            rowsPerChunk = height;
-        }
-
+        var rowsPerChunk = Math.Min(height, Math.Max(1, ChunkBytes / rowBytes));
         var chunks = new nint[(height + rowsPerChunk - 1) / rowsPerChunk];
         try
         {
-            for (var i = 0; i < chunks.Length; i++)
+            if (codec.StartScanlineDecode(info) == SKCodecResult.Success && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
             {
-                var rows = Math.Min(rowsPerChunk, height - (i * rowsPerChunk));
-                chunks[i] = (nint)NativeMemory.Alloc((nuint)rows * (nuint)rowBytes);
-                if (chunked)
+                // Row by row into the chunks (JPEG, BMP): a damaged file is found as it is read.
+                for (var i = 0; i < chunks.Length; i++)
                 {
+                    var rows = Math.Min(rowsPerChunk, height - (i * rowsPerChunk));
+                    chunks[i] = (nint)NativeMemory.Alloc((nuint)rows * (nuint)rowBytes);
                     var decoded = codec.GetScanlines(chunks[i], rows, rowBytes);
                     if (decoded < rows)
                     {
                         throw new InvalidDataException($"{name}: the image data is damaged: the file is truncated (rows from {(i * rowsPerChunk) + decoded} on are missing)");
                     }
                 }
-                else
-                {
-                    var result = codec.GetPixels(info, chunks[i]);
-                    if (result != SKCodecResult.Success)
-                    {
-                        var what = result == SKCodecResult.IncompleteInput ? "the file is truncated" : $"the decoder says {result}";
-                        throw new InvalidDataException($"{name}: the image data is damaged: {what}");
-                    }
-                }
+            }
+            else
+            {
+                // Whole (PNG, WebP, GIF decode only so), then split into chunks that can be handed back one by one.
+                DecodeWhole(codec, info, name, chunks, rowsPerChunk);
             }
 
             return new ImageRaster(chunks, rowsPerChunk, gray ? 1 : 4, width, height, codec.EncodedOrigin, options);
@@ -109,6 +100,39 @@ public sealed unsafe class ImageRaster : IDisposable
         {
             Free(chunks);
             throw;
+        }
+    }
+
+    private static void DecodeWhole(SKCodec codec, SKImageInfo info, string name, nint[] chunks, int rowsPerChunk)
+    {
+        var rowBytes = (long)info.RowBytes;
+        var whole = NativeMemory.Alloc((nuint)(rowBytes * info.Height));
+        try
+        {
+            var result = codec.GetPixels(info, (nint)whole);
+            if (result != SKCodecResult.Success)
+            {
+                var what = result == SKCodecResult.IncompleteInput ? "the file is truncated" : $"the decoder says {result}";
+                throw new InvalidDataException($"{name}: the image data is damaged: {what}");
+            }
+
+            if (chunks.Length == 1)
+            {
+                chunks[0] = (nint)whole;
+                whole = null;
+                return;
+            }
+
+            for (var i = 0; i < chunks.Length; i++)
+            {
+                var bytes = Math.Min(rowsPerChunk, info.Height - (i * rowsPerChunk)) * rowBytes;
+                chunks[i] = (nint)NativeMemory.Alloc((nuint)bytes);
+                Buffer.MemoryCopy((byte*)whole + (i * rowsPerChunk * rowBytes), (void*)chunks[i], bytes, bytes);
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(whole);
         }
     }
 
