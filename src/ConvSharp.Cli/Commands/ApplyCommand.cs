@@ -100,9 +100,23 @@ internal static class ApplyCommand
             throw new UsageException(CliContext.Describe(e));
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        // Before any work: the outputs must not be the inputs, whatever the links.
+        var plan = new FilePlan();
+        plan.Reads(source);
+        if (job.Kernel.File is { } kernelFile)
+        {
+            plan.Reads(kernelFile);
+        }
+
+        plan.Writes(destination, "--output");
+        if (job.WriteNpy)
+        {
+            plan.Writes(Path.ChangeExtension(destination, ".npy"), "--npy");
+        }
+
+        OutputFolder.Prepare(OutputFolder.Of(destination), "--output", recursive: false);
         var used = job.Run(source, destination);
         context.Out.WriteLine($"wrote {destination} (map: {used.ToString().ToLowerInvariant()})");
-        return 0;
+        return CliContext.Success;
     }
 }

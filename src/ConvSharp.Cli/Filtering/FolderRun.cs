@@ -7,10 +7,14 @@ namespace ConvSharp.Cli.Filtering;
 
 /// <summary>
 /// A whole folder through an <see cref="ApplyJob"/>: images in parallel, a progress bar, and a
-/// file that fails reported and skipped while the others go on.
+/// file that fails reported and skipped while the others go on. Every output is planned before
+/// any work: none may be an input, none may be another's (see <see cref="OutputNames"/>).
 /// </summary>
 internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
 {
+    /// <summary>The most images filtered at once.</summary>
+    public const int MaxThreads = 256;
+
     public int Run(CliContext context, string source, string? target, (int Index, int Count) shard)
     {
         if (target is null)
@@ -23,25 +27,47 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             throw new UsageException($"--output {target} is a file; a folder input needs an output folder");
         }
 
-        if (Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(source).TrimEnd(Path.DirectorySeparatorChar))
+        if (RealPath.Comparer.Equals(RealPath.Of(target), RealPath.Of(source)))
         {
             throw new UsageException($"--output {target} is the input folder; write the filtered images to another folder");
         }
 
-        if (threads < 1)
+        if (threads is < 1 or > MaxThreads)
         {
-            throw new UsageException($"--threads must be ≥ 1, but got {threads}");
+            throw new UsageException($"--threads must be between 1 and {MaxThreads}, but got {threads}");
         }
 
-        var images = FolderScan.Images(source, target, out var others)
+        var images = FolderScan.Images(source, target, out var others, out var loops)
             .Where(path => FolderScan.InShard(path, shard.Index, shard.Count))
             .ToList();
+        var outputs = OutputNames(images);
+        var plan = new FilePlan();
+        if (job.Kernel.File is { } kernelFile)
+        {
+            plan.Reads(kernelFile);
+        }
+
+        foreach (var image in images)
+        {
+            plan.Reads(Path.Combine(source, image));
+        }
+
+        foreach (var output in outputs)
+        {
+            plan.Writes(Path.Combine(target, output), "--output");
+            if (job.WriteNpy)
+            {
+                plan.Writes(Path.Combine(target, Path.ChangeExtension(output, ".npy")), "--npy");
+            }
+        }
+
+        var stale = OutputFolder.Prepare(target, "--output", recursive: true);
         var failures = new ConcurrentBag<(string Path, string Message)>();
         var (done, skipped) = (0, 0);
 
-        void Process(string relative, Action advance)
+        void Process(int index, Action advance)
         {
-            var output = Path.Combine(target, job.OutputName(relative));
+            var (relative, output) = (images[index], Path.Combine(target, outputs[index]));
             try
             {
                 if (skipExisting && File.Exists(output))
@@ -50,7 +76,7 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
                     return;
                 }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+                OutputFolder.Prepare(OutputFolder.Of(output), "--output", recursive: false);
                 job.Run(Path.Combine(source, relative), output);
                 Interlocked.Increment(ref done);
             }
@@ -74,21 +100,40 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             .Start(progress =>
             {
                 var task = progress.AddTask($"filtering {images.Count} images", maxValue: Math.Max(images.Count, 1));
-                Parallel.ForEach(images, parallel, relative =>
+                Parallel.For(0, images.Count, parallel, index =>
                 {
                     using var scope = ConvPlanOptions.Use(oneThread);
-                    Process(relative, () => task.Increment(1));
+                    Process(index, () => task.Increment(1));
                 });
                 task.Value = task.MaxValue;
             });
 
+        var notes = new List<string>();
+        if (skipped > 0)
+        {
+            notes.Add($"{skipped} already done");
+        }
+
+        if (others > 0)
+        {
+            notes.Add($"{others} file(s) without an image extension left alone");
+        }
+
+        if (loops > 0)
+        {
+            notes.Add($"{loops} linked folder(s) already read passed over");
+        }
+
+        if (stale > 0)
+        {
+            notes.Add($"{stale} temporary file(s) of an interrupted run removed");
+        }
+
         var shardNote = shard.Count > 1 ? $" (shard {shard.Index}/{shard.Count})" : "";
-        var skippedNote = skipped > 0 ? $", {skipped} already done" : "";
-        var othersNote = others > 0 ? $"; {others} file(s) without an image extension left alone" : "";
-        context.Out.WriteLine($"filtered {done} of {images.Count} images{shardNote} into {target}{skippedNote}{othersNote}");
+        context.Out.WriteLine($"filtered {done} of {images.Count} images{shardNote} into {target}{(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
         if (failures.IsEmpty)
         {
-            return 0;
+            return CliContext.Success;
         }
 
         context.Error.WriteLine($"convsharp apply: {failures.Count} of {images.Count} images failed and were skipped:");
@@ -99,6 +144,22 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             context.Error.WriteLine(message.Contains(full, StringComparison.Ordinal) ? $"  {message}" : $"  {full}: {message}");
         }
 
-        return 1;
+        return CliContext.Failure;
+    }
+
+    /// <summary>
+    /// The output of each input, relative to the output folder: the input's own path with the
+    /// extension of the output format (<see cref="ApplyJob.OutputName"/>). Inputs of one folder
+    /// that share a name apart from the extension (pic.png, pic.jpg, pic.bmp) would write one
+    /// another's files, so each of them keeps its whole name and gains the output's extension:
+    /// pic.png.png, pic.jpg.jpg, pic.bmp.png (and pic.png.npy …).
+    /// </summary>
+    public List<string> OutputNames(IReadOnlyList<string> inputs)
+    {
+        static string Stem(string path) => Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path));
+        var shared = inputs.GroupBy(Stem, RealPath.Comparer).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(RealPath.Comparer);
+        return [.. inputs.Select(input => shared.Contains(Stem(input))
+            ? input + Path.GetExtension(job.OutputName(input))
+            : job.OutputName(input))];
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 
 namespace ConvSharp.Cli.Filtering;
@@ -8,29 +9,50 @@ internal static class FolderScan
 {
     /// <summary>
     /// Every file under <paramref name="root"/> (recursively) with an image extension, as paths
-    /// relative to it, sorted; <paramref name="others"/> counts the files that are not images.
-    /// Files under <paramref name="exclude"/> (an output folder inside the input) are left out.
+    /// relative to it, sorted. Symbolic links are followed, to files and to folders, but each real
+    /// folder is read once: a link back up the tree (a loop) or a second link to a folder already
+    /// read is passed over and counted in <paramref name="skippedFolders"/>. Folders whose real
+    /// path lies under <paramref name="exclude"/> (an output folder inside the input) are left out.
+    /// <paramref name="others"/> counts the files that are not images.
     /// </summary>
-    public static List<string> Images(string root, string? exclude, out int others)
+    public static List<string> Images(string root, string? exclude, out int others, out int skippedFolders)
     {
-        var excluded = exclude is null ? null : Path.GetFullPath(exclude).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var excluded = exclude is null ? null : RealPath.Of(exclude);
         var images = new List<string>();
-        others = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.None };
-        foreach (var path in Directory.EnumerateFiles(root, "*", options))
+        var visited = new HashSet<string>(RealPath.Comparer);
+        var pending = new Stack<string>();
+        (others, skippedFolders) = (0, 0);
+        pending.Push(root);
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.None };
+        while (pending.TryPop(out var folder))
         {
-            if (excluded is not null && Path.GetFullPath(path).StartsWith(excluded, StringComparison.Ordinal))
+            var real = RealPath.Of(folder);
+            if (excluded is not null && RealPath.IsInside(real, excluded))
             {
                 continue;
             }
 
-            if (ImageFile.ReadableExtensions.Contains(Path.GetExtension(path)))
+            if (!visited.Add(real))
             {
-                images.Add(Path.GetRelativePath(root, path));
+                skippedFolders++;
+                continue;
             }
-            else
+
+            foreach (var path in Directory.EnumerateFiles(folder, "*", options))
             {
-                others++;
+                if (ImageFile.ReadableExtensions.Contains(Path.GetExtension(path)))
+                {
+                    images.Add(Path.GetRelativePath(root, path));
+                }
+                else
+                {
+                    others++;
+                }
+            }
+
+            foreach (var sub in Directory.EnumerateDirectories(folder, "*", options))
+            {
+                pending.Push(sub);
             }
         }
 

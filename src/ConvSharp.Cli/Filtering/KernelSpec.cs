@@ -8,7 +8,11 @@ namespace ConvSharp.Cli.Filtering;
 /// A kernel as the user gave it: (KH, KW) for every channel alike, (C, KH, KW) one per channel,
 /// or (OC, C, KH, KW) mixing channels; an optional bias; a short label for output names.
 /// </summary>
-internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
+/// <param name="Weight">the taps</param>
+/// <param name="Bias">the bias, or null</param>
+/// <param name="Label">a short name for output files</param>
+/// <param name="File">the file it was read from, or null for a name or inline numbers</param>
+internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label, string? File = null)
 {
     /// <summary>
     /// Reads <c>--kernel</c>: a catalogue name (<c>sobel-x</c>, <c>gaussian:2</c>), inline numbers
@@ -31,7 +35,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
         }
 
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
-        if (extension is ".npy" or ".json" || File.Exists(trimmed))
+        if (extension is ".npy" or ".json" || System.IO.File.Exists(trimmed))
         {
             return FromFile(trimmed, extension);
         }
@@ -66,7 +70,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
 
     private static KernelSpec FromFile(string path, string extension)
     {
-        if (!File.Exists(path))
+        if (!System.IO.File.Exists(path))
         {
             throw new FileNotFoundException($"kernel file {path}: no such file", path);
         }
@@ -79,15 +83,15 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
         var label = Sanitise(Path.GetFileNameWithoutExtension(path));
         if (extension == ".npy")
         {
-            return new KernelSpec(CheckKernel(Tensor.LoadNpy(path), path), null, label);
+            return new KernelSpec(CheckKernel(Tensor.LoadNpy(path), path), null, label, path);
         }
 
-        var json = File.ReadAllText(path);
+        var json = System.IO.File.ReadAllText(path);
         using var document = ParseJson(json, path);
         var root = document.RootElement;
         if (root.ValueKind == JsonValueKind.Array)
         {
-            return new KernelSpec(FromJson(root, path), null, label);
+            return new KernelSpec(FromJson(root, path), null, label, path);
         }
 
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kernel", out var kernel))
@@ -104,7 +108,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label)
                 : Numbers(biasElement, path);
         }
 
-        return new KernelSpec(weight, bias, label);
+        return new KernelSpec(weight, bias, label, path);
     }
 
     /// <summary>Nested JSON arrays of numbers, as a kernel tensor; <paramref name="source"/> names them in errors.</summary>
