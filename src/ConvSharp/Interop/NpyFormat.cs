@@ -81,7 +81,7 @@ public static partial class NpyFormat
 
         stream.Write(Magic);
         stream.Write([1, 0]);
-        Span<byte> length = stackalloc byte[2];
+        Span<byte> length = stackalloc byte[2]; // fixed: the version 1 header length
         BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)headerBytes.Length);
         stream.Write(length);
         stream.Write(headerBytes);
