@@ -33,6 +33,9 @@ internal static unsafe class ConvEngine
             return;
         }
 
+        // Pinned for the call. The callers pass exactly g's buffers (input N·C·H·W, weight OC·(C/groups)·KH·KW, bias OC
+        // or none, output N·OC·OH·OW): every kernel's bounds start there. An empty input (H or W is 0) pins as null and is
+        // never read, since every tap then lies in the padding.
         fixed (float* x = input, w = weight, b = bias, y = output)
         {
             var biasOrNull = bias.IsEmpty ? null : b;
@@ -80,6 +83,7 @@ internal static unsafe class ConvEngine
                 ConvReference.BackwardInput(g, gradOutput, weight, gradInput);
                 return;
             case ConvAlgorithm.Im2colGemm:
+                // As in Forward: the buffers are exactly g's (output gradient N·OC·OH·OW, input gradient N·C·H·W).
                 fixed (float* dy = gradOutput, w = weight, dx = gradInput)
                 {
                     GemmConv.BackwardInput(g, plan, dy, w, dx);
@@ -113,6 +117,7 @@ internal static unsafe class ConvEngine
             return;
         }
 
+        // As in Forward: the buffers are exactly g's (the weight gradient OC·(C/groups)·KH·KW).
         fixed (float* dy = gradOutput, x = input, dw = gradWeight)
         {
             if (plan.Algorithm == ConvAlgorithm.Direct)

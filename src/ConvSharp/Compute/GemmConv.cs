@@ -75,17 +75,22 @@ internal static unsafe class GemmConv
         var packed = packedWeights.Pointer;
         for (var group = 0; group < g.Groups; group++)
         {
+            // In bounds: rows [r0, r1) of group's m × k weights, packed into this group's packedSize floats.
             Sgemm.PackA(blocking, weight + ((((nint)group * m) + r0) * k), k, 1, rows, k, packed + ((nint)group * packedSize));
         }
 
+        // Pixel ranges in 64 bits: OH·OW may be within a chunk of int.MaxValue (an output of Array.MaxLength floats).
         var chunk = PixelChunk(pixels, k, blocking, g.N * g.Groups, plan.Threads);
-        var chunks = (pixels + chunk - 1) / chunk;
+        var chunks = (int)((pixels + (long)chunk - 1) / chunk);
         var geometry = g;
         var algorithm = plan.Algorithm;
         ParallelRunner.For(g.N * g.Groups * chunks, plan.Threads, task =>
         {
             var (image, group, p0) = (task / chunks / geometry.Groups, task / chunks % geometry.Groups, task % chunks * chunk);
-            var p1 = Math.Min(p0 + chunk, pixels);
+            var p1 = p0 + Math.Min(chunk, pixels - p0);
+
+            // In bounds: source is this image's group of GroupChannels planes, c rows [r0, r1) of this group's output
+            // planes, columns [p0, p1) ⊂ [0, OH·OW); packedB holds PackedBFloats(p1 − p0).
             var source = input + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
             var c = output + ((((nint)image * geometry.OC) + (group * m) + r0) * pixels);
             var a = packed + ((nint)group * packedSize);
@@ -102,6 +107,7 @@ internal static unsafe class GemmConv
                     break;
                 default:
                     var width = p1 - p0;
+                    // k rows of width floats (PixelChunk keeps k·chunk within the item budget), seen by B from pixel p0 on.
                     using (var tile = Workspace.Rent((long)k * width))
                     {
                         for (var row = 0; row < k; row++)
@@ -150,6 +156,8 @@ internal static unsafe class GemmConv
             var range = columnRanges[task % columnRanges.Count];
             var group = task / columnRanges.Count % geometry.Groups;
             var chunk = task / columnRanges.Count / geometry.Groups;
+            // In bounds: c is this group's m × k block of dW (or of chunk's partial copy), columns [range.Start, range.End)
+            // ⊂ [0, k); dy and x are this image's group of output and input planes; pixel slices stay below OH·OW.
             var target = imageChunks > 1 ? partialPointer + (chunk * weightFloats) : gradWeight;
             var c = target + ((nint)group * m * k);
             var first = true;
@@ -157,7 +165,8 @@ internal static unsafe class GemmConv
             {
                 var dy = gradOutput + ((((nint)image * geometry.OC) + (group * m)) * pixels);
                 var x = input + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
-                for (var s0 = 0; s0 < pixels; s0 += pixelSlice)
+                // s0 steps by the slice it did, never past OH·OW, which may be within a slice of int.MaxValue.
+                for (var s0 = 0; s0 < pixels; s0 += Math.Min(pixelSlice, pixels - s0))
                 {
                     var slice = Math.Min(pixelSlice, pixels - s0);
                     using var packedA = Workspace.Rent(Sgemm.PackedASize(blocking, m, slice));
@@ -242,9 +251,12 @@ internal static unsafe class GemmConv
             var dx = gradInput + ((((nint)image * geometry.C) + (group * geometry.GroupChannels)) * geometry.H * geometry.W);
             var a = packed + ((nint)group * packedSize);
             using var tile = Workspace.Rent((long)rows * Math.Min(chunk, pixels));
-            for (var p0 = 0; p0 < pixels; p0 += chunk)
+
+            // In bounds: the tile holds rows × width floats, dx is this image's group of input planes (col2im checks
+            // every column); p0 steps by the tile it did, never past OH·OW, which may be within a tile of int.MaxValue.
+            for (var p0 = 0; p0 < pixels; p0 += Math.Min(chunk, pixels - p0))
             {
-                var p1 = Math.Min(p0 + chunk, pixels);
+                var p1 = p0 + Math.Min(chunk, pixels - p0);
                 var width = p1 - p0;
                 var tilePointer = tile.Pointer;
                 var ranges = WorkPartition.Columns(width, blocking.NR, (long)rows * m * width, innerThreads);
@@ -267,7 +279,7 @@ internal static unsafe class GemmConv
     {
         var nr = blocking.NR;
         var wanted = Math.Max(1, ((2 * threads) + outerItems - 1) / outerItems);
-        var chunk = (pixels + wanted - 1) / wanted;
+        var chunk = (int)((pixels + (long)wanted - 1) / wanted);
         chunk = Math.Max(chunk, Math.Min(pixels, 4 * nr));
         chunk = Math.Min(chunk, Math.Max(nr, Workspace.ItemBudgetFloats(threads) / 2 / Math.Max(k, 1)));
         return Math.Max(1, (chunk + nr - 1) / nr * nr);

@@ -156,7 +156,7 @@ public static partial class NpyFormat
 
         stream.Write(Magic);
         stream.Write([1, 0]);
-        Span<byte> length = stackalloc byte[2]; // a constant size
+        Span<byte> length = stackalloc byte[2]; // fixed: the version 1 header length
         BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)headerBytes.Length);
         stream.Write(length);
         stream.Write(headerBytes);

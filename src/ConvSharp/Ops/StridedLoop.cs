@@ -43,7 +43,7 @@ internal static class StridedLoop
 
         var inner = shape[rank - 1];
         var last = rank - 1;
-        // The rank is the user's: up to 16 dimensions count on the stack, more on the heap.
+        // The rank is the user's: up to 16 dimensions count on a fixed 64 bytes of stack, more on the heap.
         Span<int> index = rank <= 16 ? stackalloc int[16] : new int[rank];
         index.Clear();
         var (o0, o1, o2) = (offset0, offset1, offset2);

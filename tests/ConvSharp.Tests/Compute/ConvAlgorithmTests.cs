@@ -171,7 +171,7 @@ public class ConvAlgorithmTests
         ConvGeometry.Create([n, c, h, w], [oc, c / groups, kh, kw], [oc], stride, padding, dilation, groups);
 
     /// <summary>Runs one direction with the plan and with the reference; returns the reference's result and the guarded output.</summary>
-    private static (float[] Expected, GuardedBuffer Guarded) Run(
+    internal static (float[] Expected, GuardedBuffer Guarded) Run(
         in ConvGeometry g, ConvPlan plan, ConvDirection direction, float[] x, float[] w, float[] b, float[] dy, TestData data)
     {
         switch (direction)

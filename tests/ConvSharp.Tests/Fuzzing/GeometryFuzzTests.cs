@@ -1,5 +1,6 @@
 using ConvSharp.Compute;
 using ConvSharp.Convolution;
+using ConvSharp.Tests.Compute;
 using ConvSharp.Tests.Support;
 using F = ConvSharp.Functional;
 
@@ -45,6 +46,54 @@ public class GeometryFuzzTests
     [Fact]
     public void Pad_matches_the_definition_or_refuses() =>
         Fuzz.Run(seed: 8_300_000, iterations: 3000, seconds: 5, PadCase).AssertBothWays();
+
+    /// <summary>
+    /// Below the public API: extreme strides, dilations and paddings over small buffers, every
+    /// algorithm that can run the geometry in every direction, against the reference, with canaries
+    /// around each output (the engine's unsafe kernels, one by one).
+    /// </summary>
+    [Fact]
+    public void Every_algorithm_matches_the_reference_on_extreme_geometries_over_small_buffers() =>
+        Fuzz.Run(seed: 8_400_000, iterations: 4000, seconds: 8, EngineCase).AssertBothWays(0.05);
+
+    private static FuzzOutcome EngineCase(System.Random r)
+    {
+        var rate = Fuzz.Rate(r);
+        var depthwise = r.Next(3) == 0;
+        var groups = r.Next(1, 3);
+        var (cg, ocg) = (depthwise ? 1 : r.Next(1, 4), r.Next(1, 6));
+        var (n, h, w) = (r.Next(1, 3), r.Next(8) == 0 ? r.Next(0, 2) : SmallOrLong(r, 12), r.Next(8) == 0 ? r.Next(0, 2) : SmallOrLong(r, 12));
+        var (kh, kw) = r.Next(3) == 0 ? (3, 3) : (r.Next(1, 6), r.Next(1, 6));
+        Size2 stride = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        Size2 dilation = (Fuzz.Extreme(r, rate, 1, 3), Fuzz.Extreme(r, rate, 1, 3));
+        var padding = Padding.Explicit(Fuzz.Extreme(r, rate, 0, 3), Fuzz.Extreme(r, rate, 0, 3), Fuzz.Extreme(r, rate, 0, 3), Fuzz.Extreme(r, rate, 0, 3));
+        int[] input = [n, cg * groups, h, w];
+        int[] weight = [ocg * groups, cg, kh, kw];
+        if ((long)n * cg * groups * h * w > 1 << 14)
+        {
+            return FuzzOutcome.Skipped;
+        }
+
+        Fuzz.Describe($"engine x{Shapes.Format(input)} w{Shapes.Format(weight)} stride {stride} dilation {dilation} padding {padding} groups {groups}");
+        ConvGeometry g;
+        try
+        {
+            g = ConvGeometry.Create(input, weight, [weight[0]], stride, padding, dilation, groups);
+        }
+        catch (ArgumentException)
+        {
+            return FuzzOutcome.Refused;
+        }
+
+        var outputs = (long)g.N * g.OC * g.OH * g.OW;
+        if (outputs > ElementBudget / 10 || outputs * cg * kh * kw > WorkBudget / 10)
+        {
+            return FuzzOutcome.SizesOnly;
+        }
+
+        UnsafeBoundsTests.RunEveryAlgorithm(g, threads: r.Next(1, 4), seed: r.Next());
+        return FuzzOutcome.Computed;
+    }
 
     private static FuzzOutcome Conv2dCase(System.Random r, ConvAlgorithm algorithm)
     {

@@ -39,17 +39,20 @@ internal static unsafe class DirectConv
         var planes = g.N * g.C;
         var wanted = Math.Max(1, ((4 * plan.Threads) + planes - 1) / planes);
         var bandRows = Math.Max(1, (g.OH + wanted - 1) / wanted);
-        var bands = (g.OH + bandRows - 1) / bandRows;
+        // In 64 bits: OH may be within a band of int.MaxValue (an output of Array.MaxLength floats).
+        var bands = (int)((g.OH + (long)bandRows - 1) / bandRows);
         var geometry = g;
         var ring = RingFits(g, Workspace.ItemBudgetFloats(plan.Threads));
         ParallelRunner.For(planes * bands, Threads(g, plan), task =>
         {
+            // In bounds: source is input plane (image, channel); destination the GroupOutChannels output planes
+            // that read it (C/groups = 1, so channel·GroupOutChannels < OC), rows [y0, y1) ⊂ [0, OH).
             var (plane, band) = (task / bands, task % bands);
             var (image, channel) = (plane / geometry.C, plane % geometry.C);
             var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
             var firstOutput = channel * geometry.GroupOutChannels;
             var destination = output + ((((nint)image * geometry.OC) + firstOutput) * geometry.OH * geometry.OW);
-            var (y0, y1) = (band * bandRows, Math.Min((band + 1) * bandRows, geometry.OH));
+            var (y0, y1) = (band * bandRows, (int)Math.Min((band + 1L) * bandRows, geometry.OH));
             var weights = weight + ((nint)firstOutput * geometry.KH * geometry.KW);
             var biases = bias == null ? null : bias + firstOutput;
             if (ring)
@@ -68,9 +71,13 @@ internal static unsafe class DirectConv
     /// workspace. A huge dilation or stride (taps that mostly land in the padding) does not: those
     /// outputs are summed by the bounds-checked scalar loop, which needs no buffer.
     /// </summary>
+    /// <remarks>
+    /// The width is taken in 64 bits: for the transposed problem of an input gradient (OW = the
+    /// layer's W, a kernel spanning up to its padded width) OW − 1 + DilatedKW may pass int.MaxValue.
+    /// </remarks>
     private static bool RingFits(in ConvGeometry g, long budgetFloats) =>
         Vector.IsHardwareAccelerated && g.StrideW == 1 && g.OW >= Vector<float>.Count &&
-        (g.DilatedKH + 1L) * PaddedBand.Width(g) <= budgetFloats;
+        (g.DilatedKH + 1L) * (g.OW - 1L + g.DilatedKW) <= budgetFloats;
 
     /// <summary>
     /// Output rows [y0, y1) of the GroupOutChannels planes that read one input plane. Each input
@@ -82,13 +89,14 @@ internal static unsafe class DirectConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
     {
+        // RingFits bounded (slots + 1)·width by the item budget, so neither wraps: slots ring rows and a row of zeros.
         var width = PaddedBand.Width(g);
         var slots = g.DilatedKH;
-        using var scratch = Workspace.Rent((long)(slots + 1) * width); // RingFits bounded it
+        using var scratch = Workspace.Rent((long)(slots + 1) * width);
         var zeros = scratch.Pointer + ((nint)slots * width);
         new Span<float>(zeros, width).Clear();
 
-        // Small kernels keep their bookkeeping on the stack; the sizes come from the user's kernel, so large ones use the heap.
+        // Small kernels keep their bookkeeping on the stack (a fixed 64 slots); the sizes come from the user's kernel, so large ones use the heap.
         Span<int> held = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
         Span<nint> rowSpan = g.KH <= StackSlots ? stackalloc nint[StackSlots] : new nint[g.KH];
         held.Fill(int.MinValue);
@@ -115,7 +123,9 @@ internal static unsafe class DirectConv
                     continue;
                 }
 
-                var slot = ih % slots; // 0 ≤ ih < H here
+                // In bounds: 0 ≤ ih < H here, so the row is inside the plane and slot < slots rows of the ring
+                // (the KH rows of one output row are distinct mod DilatedKH, so none evicts another).
+                var slot = ih % slots;
                 var ring = ringStart + ((nint)slot * width);
                 if (held[slot] != ih)
                 {
@@ -134,6 +144,7 @@ internal static unsafe class DirectConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PaddedRow(in ConvGeometry g, float* source, float* destination, int width)
     {
+        // In bounds: the copy reads source columns [inside0 − PadLeft, inside1 − PadLeft) ⊂ [0, W) (PadLeft + W ≤ padded width fits an int).
         var row = new Span<float>(destination, width);
         var inside0 = Math.Clamp(g.PadLeft, 0, width);
         var inside1 = Math.Clamp(g.PadLeft + g.W, inside0, width);
@@ -146,6 +157,8 @@ internal static unsafe class DirectConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(in ConvGeometry g, float** rows, int from, int to, float* weights, float* biases, float* row)
     {
+        // rows[kh] are KH rows of width = OW − 1 + DilatedKW floats (stride 1), row the y-th row of
+        // this group's first output plane, weights its GroupOutChannels·KH·KW taps.
         var taps = g.KH * g.KW;
         var planeSize = (nint)g.OH * g.OW;
         var m = g.GroupOutChannels;
@@ -180,6 +193,7 @@ internal static unsafe class DirectConv
         {
             for (var y = y0; y < y1; y++)
             {
+                // In bounds: y < OH, x < OW in this group's j-th output plane; Border checks every tap.
                 var row = output + (j * planeSize) + ((nint)y * g.OW);
                 for (var x = 0; x < g.OW; x++)
                 {
@@ -204,6 +218,7 @@ internal static unsafe class DirectConv
             for (var kw = 0; kw < g.KW; kw++)
             {
                 var iw = (x * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+                // iw for x < OW, kw < KW fits an int (ConvGeometry); the read is checked against [0, W).
                 if ((uint)iw < (uint)g.W)
                 {
                     sum = MathF.FusedMultiplyAdd(plane[((nint)ih * g.W) + iw], w[(kh * g.KW) + kw], sum);
@@ -219,6 +234,8 @@ internal static unsafe class DirectConv
     private static void Row(in ConvGeometry g, float** rows, int first, int end, float* w, float bias, float* output)
     {
         var lanes = Vector<float>.Count;
+        // In bounds: 0 ≤ p ≤ OW − V (RingFits: OW ≥ V), so the loads reach column (KW − 1)·d + OW − 1 = width − 1
+        // of each ring row and the stores column OW − 1; OW fits the ring's budget, so x + 4V cannot wrap.
         var last = end - lanes;
         for (var x = first; x < end; x += 4 * lanes)
         {
@@ -265,6 +282,7 @@ internal static unsafe class DirectConv
         var r0 = rows[0];
         var r1 = rows[1];
         var r2 = rows[2];
+        // In bounds: p ≤ OW − V, and Tap3 reads p + 2 + V − 1 = at most OW + 1 = width − 1 (3×3, dilation 1).
         var last = end - lanes;
         for (var x = first; x < end; x += 4 * lanes)
         {
@@ -299,6 +317,7 @@ internal static unsafe class DirectConv
         var taps = g.KH * g.KW;
         var last = end - lanes;
         var (b0, b1, b2, b3) = bias == null ? (0f, 0f, 0f, 0f) : (bias[0], bias[1], bias[2], bias[3]);
+        // In bounds as in Row: p ≤ OW − V; the four output planes are channels j..j + 3 < GroupOutChannels.
         for (var x = first; x < end; x += 2 * lanes)
         {
             var p0 = Math.Min(x, last);
@@ -348,7 +367,7 @@ internal static unsafe class DirectConv
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
     {
         var bandRows = BandHeight(g);
-        var bands = (g.OH + bandRows - 1) / bandRows;
+        var bands = Bands(g, bandRows);
         var taps = g.KH * g.KW;
         using var partials = Workspace.Rent((long)g.OC * bands * taps);
         var partial = partials.Pointer;
@@ -358,7 +377,9 @@ internal static unsafe class DirectConv
             var (oc, band) = (task / bands, task % bands);
             var channel = oc / geometry.GroupOutChannels;
             var y0 = band * bandRows;
-            var y1 = Math.Min(y0 + bandRows, geometry.OH);
+            var y1 = (int)Math.Min((long)y0 + bandRows, geometry.OH);
+            // In bounds: sums is task's taps of the OC·bands·taps partials; the scratch holds the band's
+            // PaddedBand.Rows × Width floats, which BackwardWeightFits and BandHeight keep within the workspace.
             var sums = partial + ((nint)task * taps);
             new Span<float>(sums, taps).Clear();
             using var scratch = Workspace.Rent((long)PaddedBand.Rows(geometry, y0, y1) * PaddedBand.Width(geometry));
@@ -390,7 +411,7 @@ internal static unsafe class DirectConv
     public static bool BackwardWeightFits(in ConvGeometry g, out string reason)
     {
         var band = (long)g.DilatedKH * PaddedBand.Width(g);
-        var bands = band > BandFloats ? g.OH : (g.OH + BandHeight(g) - 1) / BandHeight(g);
+        var bands = band > BandFloats ? g.OH : Bands(g, BandHeight(g));
         var partials = (long)g.OC * bands * g.KH * g.KW;
         var fits = band <= Workspace.MaxFloats / 4 && partials <= Workspace.MaxFloats / 2;
         reason = fits ? string.Empty
@@ -398,11 +419,17 @@ internal static unsafe class DirectConv
         return fits;
     }
 
+    /// <summary>Output rows per band of the weight gradient: their padded input rows fill about <see cref="BandFloats"/>.</summary>
     private static int BandHeight(in ConvGeometry g)
     {
-        var perRow = PaddedBand.Width(g) * g.StrideH;
-        return Math.Clamp((BandFloats / Math.Max(perRow, 1)) - g.DilatedKH, 1, g.OH);
+        // In 64 bits: a padded width times a large stride passes int.MaxValue, and a wrapped product
+        // would make bands of thousands of rows, each StrideH input rows apart.
+        var perRow = (long)PaddedBand.Width(g) * g.StrideH;
+        return (int)Math.Clamp((BandFloats / Math.Max(perRow, 1)) - g.DilatedKH, 1, g.OH);
     }
+
+    /// <summary>⌈OH / bandRows⌉, in 64 bits: OH may be within a band of int.MaxValue.</summary>
+    private static int Bands(in ConvGeometry g, int bandRows) => (int)((g.OH + (long)bandRows - 1) / bandRows);
 
     /// <summary>Spreading a small problem over threads costs more than it saves.</summary>
     private static int Threads(in ConvGeometry g, in ConvPlan plan) =>
@@ -423,6 +450,8 @@ internal static unsafe class DirectConv
                 var scalar = 0f;
                 for (var y = y0; y < y1; y++)
                 {
+                    // In bounds: band row (y − y0)·StrideH + kh·DilationH < PaddedBand.Rows; the vector loop reads columns
+                    // up to (OW − 1) + kw·DilationW < width (stride 1), the scalar one x·StrideW + kw·DilationW < width.
                     var source = band + ((nint)(((y - y0) * g.StrideH) + (kh * g.DilationH)) * width) + (kw * g.DilationW);
                     var dy = gradOutput + ((nint)y * g.OW);
                     var x = 0;

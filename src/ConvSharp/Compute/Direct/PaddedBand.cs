@@ -10,10 +10,10 @@ namespace ConvSharp.Compute.Direct;
 /// </summary>
 internal static unsafe class PaddedBand
 {
-    /// <summary>Columns of the padded band: enough for every tap of every output column.</summary>
+    /// <summary>Columns of the padded band: enough for every tap of every output column; at most the padded width, so an <c>int</c>.</summary>
     public static int Width(in ConvGeometry g) => ((g.OW - 1) * g.StrideW) + g.DilatedKW;
 
-    /// <summary>Input rows needed by output rows [y0, y1).</summary>
+    /// <summary>Input rows needed by output rows [y0, y1) (y0 &lt; y1 ≤ OH): at most the padded height.</summary>
     public static int Rows(in ConvGeometry g, int y0, int y1) => ((y1 - 1 - y0) * g.StrideH) + g.DilatedKH;
 
     /// <summary>Copies the input rows that output rows [y0, y1) read, with zeros where they fall outside the plane.</summary>
@@ -25,6 +25,8 @@ internal static unsafe class PaddedBand
         var firstRow = (y0 * g.StrideH) - g.PadTop;
         var inside0 = Math.Clamp(g.PadLeft, 0, width);
         var inside1 = Math.Clamp(g.PadLeft + g.W, inside0, width);
+        // In bounds: band holds rows × width floats; a copy reads row ih ∈ [0, H), columns
+        // [inside0 − PadLeft, inside1 − PadLeft) ⊂ [0, W); firstRow + r fits an int (at most the padded height).
         for (var r = 0; r < rows; r++)
         {
             var destination = new Span<float>(band + ((nint)r * width), width);

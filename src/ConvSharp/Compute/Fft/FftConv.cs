@@ -25,9 +25,11 @@ internal static unsafe class FftConv
         // Kernel spectra are kept for a batch of output channels at a time, within the weight budget.
         var area = TileSize(g) * TileSize(g);
         var perPass = (int)Math.Clamp(Workspace.WeightBudgetFloats / (2L * area), 1, g.OC);
-        for (var oc0 = 0; oc0 < g.OC; oc0 += perPass)
+
+        // oc0 steps by the pass it did, never past OC, which may be within a pass of int.MaxValue.
+        for (var oc0 = 0; oc0 < g.OC; oc0 += Math.Min(perPass, g.OC - oc0))
         {
-            ForwardChannels(g, plan, oc0, Math.Min(oc0 + perPass, g.OC), input, weight, bias, output);
+            ForwardChannels(g, plan, oc0, oc0 + Math.Min(perPass, g.OC - oc0), input, weight, bias, output);
         }
     }
 
@@ -38,7 +40,8 @@ internal static unsafe class FftConv
         var size = TileSize(g);
         var fft = TileFft.For(size);
         var (validH, validW) = (size - g.KH + 1, size - g.KW + 1);
-        var (tilesH, tilesW) = ((g.OH + validH - 1) / validH, (g.OW + validW - 1) / validW);
+        // In 64 bits: OH or OW may be within a tile of int.MaxValue (an output of Array.MaxLength floats).
+        var (tilesH, tilesW) = ((int)((g.OH + (long)validH - 1) / validH), (int)((g.OW + (long)validW - 1) / validW));
         var tiles = tilesH * tilesW;
         var pairs = (tiles + 1) / 2;
         var area = size * size;
@@ -49,6 +52,7 @@ internal static unsafe class FftConv
         for (var j = 0; j < channels; j++)
         {
             var oc = oc0 + j;
+            // In bounds: channel j's 2·area floats of the spectra; the kernel (KH, KW ≤ size) lands in the tile's corner.
             var re = spectra.Pointer + (2L * j * area);
             var im = re + area;
             new Span<float>(re, 2 * area).Clear();
@@ -78,6 +82,7 @@ internal static unsafe class FftConv
             var channel = oc / geometry.GroupOutChannels;
             var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
             var destination = output + ((((nint)image * geometry.OC) + oc) * geometry.OH * geometry.OW);
+            // In bounds: source and destination are one input and one output plane; each tile is area floats of work.
             using var work = Workspace.Rent(2L * area);
             var re = work.Pointer;
             var im = work.Pointer + area;
@@ -112,10 +117,11 @@ internal static unsafe class FftConv
     /// <summary>A power of two at least twice the kernel, 128 in the usual case (the best cost per output), smaller for small images.</summary>
     private static int TileSize(in ConvGeometry g)
     {
-        // The planner keeps the kernel within MaxKernel; the padded image may be up to int.MaxValue, so it is rounded in 64 bits.
+        // The planner keeps the kernel within MaxKernel; the padded image is summed and rounded in 64 bits: it may be up to
+        // int.MaxValue, or past it for the transposed problem of an input gradient (the layer's H padded by KH − 1 per side).
         var kernel = Math.Max(g.KH, g.KW);
         var size = (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2 * kernel, kernel <= 32 ? 128 : 256));
-        var needed = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(g.PaddedH, g.PaddedW));
+        var needed = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max((long)g.H + g.PadTop + g.PadBottom, (long)g.W + g.PadLeft + g.PadRight));
         return (int)Math.Max(Math.Min(size, needed), BitOperations.RoundUpToPowerOf2((uint)kernel));
     }
 
@@ -143,6 +149,7 @@ internal static unsafe class FftConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(float* re, float* im, float* kr, float* ki, int count)
     {
+        // In bounds: the four arrays hold count floats each; whole vectors stop at count.
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -171,6 +178,10 @@ internal static unsafe class FftConv
         var x0 = (tile % tilesW * validW) - g.PadLeft;
         var first = Math.Clamp(-x0, 0, size);
         var last = Math.Clamp(g.W - x0, first, size);
+
+        // In bounds: destination is size × size; a copy reads row iy ∈ [0, H), columns [x0 + first, x0 + last) ⊂ [0, W).
+        // y0 + r may pass int.MaxValue near the bottom of an OH ≈ int.MaxValue output: it wraps negative, so reads zeros,
+        // which is right, since such a row lies below the image.
         for (var r = 0; r < size; r++)
         {
             var row = new Span<float>(destination + ((nint)r * size), size);
@@ -192,7 +203,11 @@ internal static unsafe class FftConv
     {
         var oy = tile / tilesW * validH;
         var ox = tile % tilesW * validW;
-        for (var r = 0; r < validH && oy + r < g.OH; r++)
+
+        // In bounds: output rows oy + r < OH and columns ox + c < OW (oy < OH and ox < OW, so the differences cannot
+        // wrap, where oy + validH could); the result is read in its first validH rows and validW columns.
+        var rows = Math.Min(validH, g.OH - oy);
+        for (var r = 0; r < rows; r++)
         {
             var row = output + ((nint)(oy + r) * g.OW) + ox;
             var source = result + ((nint)r * size);

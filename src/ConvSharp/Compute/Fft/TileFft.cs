@@ -39,6 +39,7 @@ internal sealed unsafe class TileFft
     public static TileFft For(int size) => Cache.GetOrAdd(size, s => new TileFft(s));
 
     /// <summary>Transforms every column in place; <paramref name="inverse"/> uses e^(+2πi…) and does not scale.</summary>
+    /// <remarks><paramref name="re"/> and <paramref name="im"/> are Size × Size floats each, as every method here assumes.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Columns(float* re, float* im, bool inverse)
     {
@@ -74,6 +75,7 @@ internal sealed unsafe class TileFft
     public void Transpose(float* a)
     {
         var n = Size;
+        // In bounds: i, j < n index the n × n tile.
         for (var i = 0; i < n; i++)
         {
             for (var j = i + 1; j < n; j++)
@@ -92,6 +94,7 @@ internal sealed unsafe class TileFft
         var ai = im + ((nint)a * n);
         var br = re + ((nint)b * n);
         var bi = im + ((nint)b * n);
+        // In bounds: rows a, b < n of n floats each (the butterflies pair rows of the tile); whole vectors stop at n.
         var c = 0;
         if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
         {

@@ -28,6 +28,8 @@ internal readonly struct MicroKernelAvx2x6x16 : IMicroKernel
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+
+        // In bounds: a is kc·6 floats and b kc·16 (whole packed panels), c six rows of 16 (IMicroKernel.Run).
         for (var k = 0; k < kc; k++)
         {
             var b0 = Vector256.Load(b);

@@ -29,6 +29,8 @@ internal readonly struct MicroKernelAvx512x8x32 : IMicroKernel
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+
+        // In bounds: a is kc·8 floats and b kc·32 (whole packed panels), c eight rows of 32 (IMicroKernel.Run).
         for (var k = 0; k < kc; k++)
         {
             var b0 = Vector512.Load(b);

@@ -13,6 +13,11 @@ internal interface IMicroKernel
 
     static abstract int NR { get; }
 
+    /// <remarks>
+    /// Reads kc·MR floats of <paramref name="a"/> and kc·NR of <paramref name="b"/>, reads (when
+    /// accumulating) and writes MR rows of NR floats of <paramref name="c"/>, with no checks: the
+    /// driver (<see cref="Sgemm"/>) passes whole packed panels and whole tiles, or its edge scratch.
+    /// </remarks>
     /// <param name="kc">depth of the panels</param>
     /// <param name="a">packed A panel: kc × MR, k-major</param>
     /// <param name="b">packed B panel: kc × NR, k-major</param>
@@ -35,7 +40,7 @@ internal readonly struct MicroKernelScalar : IMicroKernel
     [SkipLocalsInit]
     public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
     {
-        var tile = stackalloc float[6 * 16];
+        var tile = stackalloc float[6 * 16]; // a fixed 384 bytes
         new Span<float>(tile, 6 * 16).Clear();
         for (var k = 0; k < kc; k++)
         {

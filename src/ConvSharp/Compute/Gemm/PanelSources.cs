@@ -19,6 +19,8 @@ internal readonly unsafe struct StridedSource(float* data, nint rowStride, nint 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(int k0, int kc, int j0, int nc, int nr, float* destination)
     {
+        // In bounds: the caller's matrix has rows k0..k0 + kc and columns j0..j0 + nc (K × N of the GEMM);
+        // destination holds ⌈nc / nr⌉ panels of kc·nr floats (GemmBlocking.PackedBFloats).
         for (var jp = 0; jp < nc; jp += nr)
         {
             var width = Math.Min(nr, nc - jp);

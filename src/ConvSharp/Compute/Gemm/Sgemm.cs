@@ -32,6 +32,8 @@ internal static unsafe class Sgemm
         var mr = blocking.MR;
         var paddedRows = blocking.PaddedRows(m);
         var depth = blocking.DepthFor(k);
+        // In bounds: packed holds PaddedRows(m)·k floats, element (kk, r) of panel ir of slice pc at
+        // pc·paddedRows + ir·kc + kk·mr + r; A is read only for rows i < m, columns pc + kk < k.
         for (var pc = 0; pc < k; pc += depth)
         {
             var kc = Math.Min(depth, k - pc);
@@ -147,8 +149,11 @@ internal static unsafe class Sgemm
         var nr = TKernel.NR;
         var paddedRows = blocking.PaddedRows(m);
         var depth = blocking.DepthFor(k);
-        var edge = stackalloc float[TKernel.MR * TKernel.NR];
-        for (var jc = j0; jc < j1; jc += blocking.NC)
+        var edge = stackalloc float[TKernel.MR * TKernel.NR]; // a fixed tile, at most 8×32 floats
+
+        // jc steps by the block it did, never past j1: j1 may be within NC of int.MaxValue (an output of
+        // OH·OW ≈ Array.MaxLength pixels), where jc + NC would wrap and the loop never end.
+        for (var jc = j0; jc < j1; jc += Math.Min(blocking.NC, j1 - jc))
         {
             // Loop 5: over C's columns by NC.
             var nc = Math.Min(blocking.NC, j1 - jc);
@@ -173,6 +178,9 @@ internal static unsafe class Sgemm
                             // Loop 1: over the block's rows by MR: one micro-kernel call per tile.
                             var height = Math.Min(mr, m - ir);
                             var aPanel = slice + ((nint)ir * kc);
+                            // In bounds: aPanel is kc·MR floats of packed A (ir < m), bPanel kc·NR of packed B (jr < nc, and
+                            // packedB holds PackedBFloats(j1 − j0) ≥ ⌈nc / NR⌉ panels of kc ≤ KC rows); a whole tile's MR rows
+                            // and NR columns lie in C's m rows and [j0, j1), a partial one is computed into edge and copied.
                             var tile = c + (ir * ldc) + jc + jr;
                             if (height == mr && width == nr)
                             {

@@ -25,6 +25,8 @@ internal static unsafe class Im2colGather
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(in ConvGeometry g, float* image, int k, int p0, int count, float* destination)
     {
+        // The callers keep k < (C/groups)·KH·KW and p0 + count ≤ OH·OW: c is a plane of this group, every oh < OH and
+        // ow < OW, so ih and iw0 are window indices that fit an int (ConvGeometry), and count floats are written.
         var kw = k % g.KW;
         var kh = k / g.KW % g.KH;
         var c = k / (g.KW * g.KH);
@@ -45,7 +47,8 @@ internal static unsafe class Im2colGather
                 var iw0 = (ow * g.StrideW) - g.PadLeft + (kw * g.DilationW);
                 if (g.StrideW == 1)
                 {
-                    // Columns j with 0 ≤ iw0 + j < W are inside; the rest is padding.
+                    // Columns j with 0 ≤ iw0 + j < W are inside; the rest is padding. In bounds: the copy
+                    // reads [iw0 + first, iw0 + last) ⊂ [0, W) of row ih ∈ [0, H), first ≤ last ≤ run.
                     var first = Math.Clamp(-iw0, 0, run);
                     var last = Math.Clamp(g.W - iw0, first, run);
                     new Span<float>(destination, first).Clear();
@@ -65,6 +68,7 @@ internal static unsafe class Im2colGather
                         destination[j] = 0f;
                     }
 
+                    // In bounds: for first ≤ j < last, 0 ≤ iw0 + j·s < W, so j·s < W − iw0 fits an int too.
                     var source = row + iw0;
                     for (var j = first; j < last; j++)
                     {
@@ -93,6 +97,7 @@ internal static unsafe class Im2colGather
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowIntoPanels(in ConvGeometry g, float* image, int k, int p0, int count, float* destination, nint panelStride, int nr)
     {
+        // As in Row: k, p0 and count from the caller keep c, oh and ow inside the geometry.
         var kw = k % g.KW;
         var kh = k / g.KW % g.KH;
         var c = k / (g.KW * g.KH);
@@ -112,9 +117,12 @@ internal static unsafe class Im2colGather
                 // One piece: up to the end of the run or of the current panel.
                 var column = q % nr;
                 var piece = Math.Min(end - q, nr - column);
+                // target: panel q / nr of ⌈count / nr⌉, columns [column, column + piece) with column + piece ≤ nr.
                 var target = destination + ((q / nr) * panelStride) + column;
                 if (row != null && g.StrideW == 1 && iw >= 0 && iw + piece <= g.W)
                 {
+                    // In bounds: columns [iw, iw + piece) ⊂ [0, W), vectors included (j + V ≤ piece). iw + piece − 1
+                    // is the column of a valid output pixel (stride 1), so iw + piece cannot wrap.
                     var source = row + iw;
                     var j = 0;
                     for (; j + Vector<float>.Count <= piece; j += Vector<float>.Count)
@@ -129,7 +137,8 @@ internal static unsafe class Im2colGather
                 }
                 else if (row != null && iw >= 0 && iw + ((piece - 1L) * g.StrideW) < g.W)
                 {
-                    // Strided and inside the row: no checks; stride 2 eight at a time with AVX2.
+                    // Strided and inside the row: no checks; stride 2 eight at a time with AVX2. In bounds: the last
+                    // read iw + (piece − 1)·s < W was checked in 64 bits, and the AVX2 loop's 16-float loads end below W.
                     var source = row + iw;
                     var s = g.StrideW;
                     var j = 0;
@@ -151,6 +160,7 @@ internal static unsafe class Im2colGather
                 }
                 else
                 {
+                    // Every read checked; iw + j·s is the column of a valid output pixel, so it fits an int.
                     for (var j = 0; j < piece; j++)
                     {
                         var x = iw + (j * g.StrideW);
@@ -159,6 +169,7 @@ internal static unsafe class Im2colGather
                 }
 
                 q += piece;
+                // The next piece's column; after a run's last piece it may wrap, unused: the next run recomputes iw.
                 iw += piece * g.StrideW;
             }
 
@@ -178,6 +189,7 @@ internal readonly unsafe struct ImplicitColumnsSource(ConvGeometry g, float* ima
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(int k0, int kc, int j0, int nc, int nr, float* destination)
     {
+        // destination holds ⌈nc / nr⌉ panels of kc·nr floats (GemmBlocking.PackedBFloats: kc ≤ KC, nc ≤ NC).
         var panelStride = (nint)kc * nr;
         for (var k = 0; k < kc; k++)
         {
@@ -211,7 +223,7 @@ internal readonly unsafe struct ImplicitTransposedColumnsSource(ConvGeometry g, 
     {
         // Rows of B are pixels k0..k0+kc, columns are column-matrix rows j0..j0+nc.
         const int Chunk = 256;
-        var tile = stackalloc float[8 * (Chunk + 8)];
+        var tile = stackalloc float[8 * (Chunk + 8)]; // a fixed 8.25 KB, whatever the shape
         var stride = Chunk + 8;
         for (var jp = 0; jp < nc; jp += 8)
         {
@@ -236,6 +248,8 @@ internal readonly unsafe struct ImplicitTransposedColumnsSource(ConvGeometry g, 
                     new Span<float>(row + count, (count + 7) / 8 * 8 - count).Clear();
                 }
 
+                // In bounds: reads tile rows below count; writes panel rows p + q.. < kc, columns column..column + 7 < nr
+                // (jp and nr are multiples of 8) of panel jp / nr < ⌈nc / nr⌉, so columns past nc stay in the last panel.
                 for (var q = 0; q < count; q += 8)
                 {
                     if (q + 8 <= count)
@@ -290,6 +304,7 @@ internal static unsafe class Col2imScatter
             {
                 var row = plane + ((nint)ih * g.W);
                 var iw0 = (ow * g.StrideW) - g.PadLeft + (kw * g.DilationW);
+                // Every write checked against [0, W); iw0 + j·s is the column of a valid output pixel, so it fits an int.
                 for (var j = 0; j < run; j++)
                 {
                     var iw = iw0 + (j * g.StrideW);

@@ -9,7 +9,10 @@ namespace ConvSharp.Compute.Im2col;
 /// </summary>
 internal static unsafe class Transpose8x8
 {
-    /// <summary>destination[c·dStride + r] = source[r·sStride + c] for r, c in 0..7.</summary>
+    /// <summary>
+    /// destination[c·dStride + r] = source[r·sStride + c] for r, c in 0..7. The caller guarantees eight
+    /// readable floats at each of the eight source rows and eight writable ones at each destination row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Block(float* source, nint sourceStride, float* destination, nint destinationStride)
     {

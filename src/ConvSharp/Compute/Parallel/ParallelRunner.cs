@@ -33,7 +33,8 @@ internal static class WorkPartition
     public static List<(int Start, int End)> Columns(int n, int align, long work, int threads)
     {
         var blocks = (n + align - 1) / align;
-        var items = (int)Math.Clamp(work / MinimumWorkPerItem, 1, Math.Min(blocks, Math.Max(1, threads) * 2));
+        // Two items per thread in 64 bits: a caller may allow int.MaxValue threads (MaxDegreeOfParallelism).
+        var items = (int)Math.Clamp(work / MinimumWorkPerItem, 1, Math.Min(blocks, Math.Max(1, threads) * 2L));
         var ranges = new List<(int, int)>(items);
         for (var i = 0; i < items; i++)
         {

@@ -46,7 +46,8 @@ internal static class Workspace
     /// <summary>A buffer of at least <paramref name="floats"/> floats; its contents are undefined.</summary>
     public static WorkspaceBuffer Rent(long floats)
     {
-        if (floats > MaxFloats)
+        // Unsigned, so that a size that wrapped negative throws too, rather than renting a small array a kernel would overrun.
+        if ((ulong)floats > MaxFloats)
         {
             throw new InvalidOperationException(
                 $"internal error: a workspace of {floats * 4 / (1 << 20)} MB was requested, over the {MaxFloats * 4 / (1 << 20)} MB bound; the algorithm must tile its work");
@@ -93,7 +94,10 @@ internal readonly unsafe struct WorkspaceBuffer : IDisposable
         PlaceGuard();
     }
 
-    /// <summary>The first float; the array is pinned for its whole life.</summary>
+    /// <summary>
+    /// The first float; the array is allocated on the pinned object heap, so the pointer stays valid until
+    /// <see cref="Dispose"/>. Kernels may touch the floats they asked for and no more (Debug builds check a canary after them).
+    /// </summary>
     public float* Pointer => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_array));
 
     /// <summary>The floats asked for, no more: the pooled array behind them may be longer.</summary>

@@ -34,6 +34,7 @@ internal static unsafe class DilatedPhases
 
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
+        // The planner ran Winograd here only when TryPhases holds (PhasesFit) and the copies fit the workspace.
         TryPhases(g, out var phases);
         using var x = Workspace.Rent((long)g.N * g.C * g.H * g.W);
         using var y = Workspace.Rent((long)g.N * g.OC * g.OH * g.OW);
@@ -46,6 +47,8 @@ internal static unsafe class DilatedPhases
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(float* source, float* phases, int n, int c, int h, int w, int dh, int dw)
     {
+        // In bounds: TryPhases made dh divide h and dw divide w, so (y·dh + a, x·dw + b) < (h, w) and the
+        // phases fill exactly n·c·h·w floats.
         var (ph, pw) = (h / dh, w / dw);
         for (var image = 0; image < n; image++)
         {
@@ -76,6 +79,7 @@ internal static unsafe class DilatedPhases
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scatter(float* phases, float* target, int n, int c, int h, int w, int dh, int dw)
     {
+        // In bounds as in Gather.
         var (ph, pw) = (h / dh, w / dw);
         for (var image = 0; image < n; image++)
         {

@@ -76,6 +76,7 @@ internal static unsafe class Winograd4x3
         {
             for (var group = 0; group < g.Groups; group++)
             {
+                // In bounds: output channels [o0, o1) of this group's weights (OC·c·9 floats in all); 36 packed panels per group.
                 TransformFilters(weight + ((((nint)group * g.GroupOutChannels) + o0) * c * 9), m, c, filters.Pointer);
                 for (var point = 0; point < Points; point++)
                 {
@@ -105,6 +106,8 @@ internal static unsafe class Winograd4x3
             var source = input + ((((nint)image * geometry.C) + ((nint)group * c)) * geometry.H * geometry.W);
             var firstChannel = (group * geometry.GroupOutChannels) + o0;
             var destination = output + ((((nint)image * geometry.OC) + firstChannel) * geometry.OH * geometry.OW);
+            // In bounds: 36 matrices of c × count transformed inputs and of m × count products, count the band's tiles with
+            // their spare columns; source and destination are this image's group of input planes and of output planes o0..o1.
             using var transformed = Workspace.Rent((long)Points * c * count);
             using var products = Workspace.Rent((long)Points * m * count);
             using var packedB = Workspace.Rent(blocking.PackedBFloats(count));
@@ -130,6 +133,7 @@ internal static unsafe class Winograd4x3
         {
             for (var ic = 0; ic < c; ic++)
             {
+                // In bounds: w is (oc, ic)'s nine taps of m·c·9 weights; filters holds 36 matrices of m × c.
                 var w = weight + ((((nint)oc * c) + ic) * 9);
                 for (var i = 0; i < Alpha; i++)
                 {
@@ -171,6 +175,8 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput(in ConvGeometry g, float* image, int channels, int ty0, int ty1, int tilesW, float* transformed, float* scratch)
     {
+        // In bounds: the scratch (ScratchFloats) holds 6 padded and 6 combined rows of rowStride and 24 columns of
+        // columnStride; each of a band's count tiles is written in every column (tx ≤ tilesW for every tile row).
         var width = (4 * tilesW) + 2;
         var rowStride = width + 16;
         var count = (ty1 - ty0) * (tilesW + 1);
@@ -219,6 +225,8 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformOutput(in ConvGeometry g, float* products, int m, int ty0, int ty1, int tilesW, float* bias, float* output, float* scratch)
     {
+        // In bounds: 24 partial and 16 result rows of stride floats fit ScratchFloats; only outputs with
+        // 4·ty + r < OH and 4·tx + k < OW are stored, into this group's m output planes.
         var count = (ty1 - ty0) * (tilesW + 1);
         var stride = count + 16;
         var partial = scratch;
@@ -264,6 +272,7 @@ internal static unsafe class Winograd4x3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PaddedRow(in ConvGeometry g, float* plane, int iy, int x0, int width, float* destination)
     {
+        // In bounds: the copy reads row iy ∈ [0, H), columns [x0 + first, x0 + last) ⊂ [0, W); iy = 4·ty − PadTop + r fits an int.
         var row = new Span<float>(destination, width);
         if ((uint)iy >= (uint)g.H)
         {
@@ -285,7 +294,8 @@ internal static unsafe class Winograd4x3
         var lanes = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated && n >= lanes)
         {
-            // Whole vectors, the last one shifted back to end at n (it recomputes a few columns).
+            // Whole vectors, the last one shifted back to end at n (it recomputes a few columns). In bounds: 0 ≤ at ≤ n − V
+            // in each of the six rows read and written.
             for (var j = 0; j < n; j += lanes)
             {
                 var at = Math.Min(j, n - lanes);
@@ -309,6 +319,8 @@ internal static unsafe class Winograd4x3
     private static void BColumns(float* p0, float* p1, float* p2, float* p3, float* o, nint os, int tiles)
     {
         var lanes = Vector<float>.Count;
+
+        // In bounds: tiles = count − 1, and the shifted loads p + at + 1 end at tiles, within a column's count values.
         if (Vector.IsHardwareAccelerated && tiles >= lanes)
         {
             for (var j = 0; j < tiles; j += lanes)
@@ -355,6 +367,8 @@ internal static unsafe class Winograd4x3
     private static void AColumns(float* x, nint xs, float* o, nint os, int n)
     {
         var lanes = Vector<float>.Count;
+
+        // In bounds: 0 ≤ at ≤ n − V in six rows read and four written, as in BRows.
         if (Vector.IsHardwareAccelerated && n >= lanes)
         {
             var two = new Vector<float>(2f);
