@@ -161,6 +161,7 @@ public class BadInputTests
         Fails(() => _ = new Sgd(parameters, lr: 0.1f, momentum: -0.5f), "Invalid momentum value");
         Fails(() => _ = new Sgd([], lr: 0.1f), "empty parameter list");
         Fails(() => Kernels.Derivative(0), "between 1 and 128");
-        Fails(() => Kernels.Box(0), "positive size");
+        Fails(() => Kernels.Box(0), "between 1 and 1001");
+        Fails(() => Kernels.Box(46000), "between 1 and 1001", "46000");
     }
 }
