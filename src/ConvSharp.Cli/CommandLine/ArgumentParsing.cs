@@ -27,6 +27,11 @@ internal static partial class ArgumentParsing
 
         var height = PositiveInt(match.Groups[1].Value, "the kernel height");
         var width = match.Groups[2].Success ? PositiveInt(match.Groups[2].Value, "the kernel width") : height;
+        if (Math.Max(height, width) > Filtering.KernelSpec.MaxSide)
+        {
+            throw new UsageException($"a kernel of {height}×{width} is larger than the commands take: at most {Filtering.KernelSpec.MaxSide} taps a side");
+        }
+
         return (height, width);
     }
 

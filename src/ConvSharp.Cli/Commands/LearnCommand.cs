@@ -39,9 +39,9 @@ internal static class LearnCommand
             }
 
             var epochCount = parseResult.GetValue(epochs);
-            if (epochCount < 1)
+            if (epochCount is < 1 or > MaxEpochs)
             {
-                throw new UsageException($"--epochs must be ≥ 1, but got {epochCount}");
+                throw new UsageException($"--epochs must be between 1 and {MaxEpochs}, but got {epochCount}");
             }
 
             var rate = parseResult.GetValue(lr);
@@ -63,6 +63,7 @@ internal static class LearnCommand
                 rate,
                 !parseResult.GetValue(noBias));
             var folder = parseResult.GetValue(output)!;
+            PlanOutputs(folder, inputPath, targetPath);
             if (inputPath is null)
             {
                 return LearnDemo.Run(context, options, folder);
@@ -72,6 +73,25 @@ internal static class LearnCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The most epochs a fit may run: at a few milliseconds each, hours.</summary>
+    public const int MaxEpochs = 1_000_000;
+
+    /// <summary>Before any work: none of the files learn writes may be one it reads.</summary>
+    private static void PlanOutputs(string folder, string? input, string? target)
+    {
+        var plan = new FilePlan();
+        if (input is not null && target is not null)
+        {
+            plan.Reads(input);
+            plan.Reads(target);
+        }
+
+        foreach (var name in LearnOutputs.Names)
+        {
+            plan.Writes(Path.Combine(folder, name), "--out");
+        }
     }
 
     /// <summary>Fits, reports, writes the files; returns the result for the demo to compare.</summary>

@@ -19,6 +19,8 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     /// <summary>Filters <paramref name="input"/> into <paramref name="output"/>; returns the display mapping used.</summary>
     public DisplayMap Run(string input, string output)
     {
+        var (width, height) = ImageFile.Dimensions(input);
+        CheckOutputSize(input, width, height);
         using var image = ImageFile.Open(input);
         var filter = ImageFilter.For(Kernel, image.Channels, Settings.Convolve);
         var map = Settings.Map ?? ImageFilter.ChooseMap(Kernel);
@@ -50,6 +52,28 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         npy?.Commit();
         ImageFile.SavePicture(picture, output);
         return map;
+    }
+
+    /// <summary>
+    /// Refuses, from the file's header alone and before anything is decoded or allocated, a
+    /// response larger than the pictures apply draws (the limit images have on the way in).
+    /// </summary>
+    private void CheckOutputSize(string input, int width, int height)
+    {
+        var (kh, kw) = (Kernel.Weight.Shape[^2], Kernel.Weight.Shape[^1]);
+        var (top, bottom, left, right) = Settings.Padding.For(height, width, (kh, kw), Settings.Stride);
+        var (rows, columns) = ((long)height + top + bottom - kh, (long)width + left + right - kw);
+        if (rows < 0 || columns < 0)
+        {
+            return; // the kernel does not fit; the filter says so in its words
+        }
+
+        var (oh, ow) = ((rows / Settings.Stride) + 1, (columns / Settings.Stride) + 1);
+        if (oh * ow > ImageFile.MaxPixels)
+        {
+            throw new CommandFailedException(
+                $"{input}: with padding {Settings.Padding} the {width}×{height} image would give a {ow}×{oh} response, more than the {ImageFile.MaxPixels} pixels apply draws; use a smaller --padding");
+        }
     }
 
     /// <summary>The map's statistics over every band: one pass for the range, a second for the scale of abs and signed.</summary>

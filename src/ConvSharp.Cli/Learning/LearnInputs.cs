@@ -5,6 +5,12 @@ namespace ConvSharp.Cli.Learning;
 /// <summary>Reads what <c>convsharp learn</c> learns from: image files, or .npy arrays at full precision.</summary>
 internal static class LearnInputs
 {
+    /// <summary>
+    /// The most pixels learn fits: it holds its images as floats with the fit's intermediate
+    /// tensors, about 40 bytes a pixel and channel (a 16-megapixel colour pair takes about 2 GB).
+    /// </summary>
+    public const long MaxPixels = 1L << 24;
+
     /// <summary>A (C, H, W) tensor from an image or a .npy of shape (H, W) or (C, H, W).</summary>
     public static Tensor Load(string path, string role)
     {
@@ -15,6 +21,8 @@ internal static class LearnInputs
 
         if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
+            var (width, height) = ImageFile.Dimensions(path);
+            CheckSize(path, role, height, width);
             return ImageFile.Load(path);
         }
 
@@ -30,6 +38,16 @@ internal static class LearnInputs
             throw new InvalidDataException($"{role} {path} is empty or holds NaN or infinity");
         }
 
+        CheckSize(path, role, tensor.Shape[1], tensor.Shape[2]);
         return tensor;
+    }
+
+    private static void CheckSize(string path, string role, int height, int width)
+    {
+        if ((long)height * width > MaxPixels)
+        {
+            throw new InvalidDataException(
+                $"{role} {path} is {width}×{height} pixels; learn fits images of up to {MaxPixels} pixels (it keeps them as floats, with the fit's gradients): crop it");
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConvSharp.Imaging;
 using ConvSharp.Imaging.Pictures;
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Interop;
 
 namespace ConvSharp.Cli.Learning;
@@ -10,9 +11,12 @@ namespace ConvSharp.Cli.Learning;
 /// <summary>The files <c>convsharp learn</c> leaves: kernel.npy, kernel.json, loss.png, kernel.png.</summary>
 internal static class LearnOutputs
 {
+    /// <summary>The files, in the order they are written.</summary>
+    public static readonly string[] Names = ["kernel.npy", "kernel.json", "loss.png", "kernel.png"];
+
     public static void Write(string folder, FitResult result, FitOptions options, string input, string target)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Prepare(folder, "--out", recursive: false);
         result.Kernel.SaveNpy(Path.Combine(folder, "kernel.npy"));
         AtomicFile.WriteText(Path.Combine(folder, "kernel.json"), Json(result, options, input, target));
         var size = $"{options.KernelHeight}×{options.KernelWidth}";

@@ -1,3 +1,4 @@
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 using ConvSharp.Imaging.Pictures;
 
@@ -32,7 +33,7 @@ internal sealed class TourFigures
     /// <summary>Writes every picture into <paramref name="folder"/>; returns their paths.</summary>
     public IReadOnlyList<string> Write(string folder)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Prepare(folder, "--out", recursive: false);
         var written = new List<string>();
         foreach (var (file, title, tiles) in _grids)
         {

@@ -126,7 +126,7 @@ public class LearnCommandTests
     [InlineData("bad size", "cannot read size '3by3'", 2)]
     [InlineData("target too small", "is --size right?", 1)]
     [InlineData("channels", "use --channels full", 1)]
-    [InlineData("epochs", "--epochs must be ≥ 1", 2)]
+    [InlineData("epochs", "--epochs must be between 1 and 1000000", 2)]
     [InlineData("lr", "--lr must be a positive number", 2)]
     [InlineData("missing", "no such file", 1)]
     [InlineData("padding mismatch", "but the target is", 1)]
