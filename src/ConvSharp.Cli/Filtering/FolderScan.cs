@@ -17,7 +17,13 @@ internal static class FolderScan
     /// </summary>
     public static List<string> Images(string root, string? exclude, out int others, out int skippedFolders)
     {
+        // Only an output folder inside the input is left out; an input inside the output is read whole.
         var excluded = exclude is null ? null : RealPath.Of(exclude);
+        if (excluded is not null && !RealPath.IsInside(excluded, RealPath.Of(root)))
+        {
+            excluded = null;
+        }
+
         var images = new List<string>();
         var visited = new HashSet<string>(RealPath.Comparer);
         var pending = new Stack<string>();

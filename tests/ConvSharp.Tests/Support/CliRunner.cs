@@ -23,7 +23,7 @@ internal static class CliRunner
     public static string RunExpectingOneLineError(int code, params string[] args)
     {
         var (actual, output, error) = Run(args);
-        Assert.True(code == actual, $"exit code {actual}, expected {code}; stderr: {error}");
+        Assert.True(code == actual, $"convsharp {string.Join(" ", args)}: exit code {actual}, expected {code}; stderr: {error}");
         if (code == 2)
         {
             Assert.Equal("", output);
