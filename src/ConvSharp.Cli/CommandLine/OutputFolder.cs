@@ -13,6 +13,14 @@ internal static class OutputFolder
     /// <exception cref="UsageException">the folder, or a folder above it, is a file</exception>
     public static int Prepare(string folder, string option, bool recursive)
     {
+        var full = Create(folder, option);
+        return AtomicFile.RemoveStale(full, recursive);
+    }
+
+    /// <summary>Creates <paramref name="folder"/> (and its parents) unless it exists; returns its full path.</summary>
+    /// <exception cref="UsageException">the folder, or a folder above it, is a file</exception>
+    public static string Create(string folder, string option)
+    {
         var full = Path.GetFullPath(string.IsNullOrEmpty(folder) ? "." : folder);
         for (var probe = full; probe is not null; probe = Path.GetDirectoryName(probe))
         {
@@ -28,7 +36,7 @@ internal static class OutputFolder
         }
 
         Directory.CreateDirectory(full);
-        return AtomicFile.RemoveStale(full, recursive);
+        return full;
     }
 
     /// <summary>The folder a file will be written into.</summary>

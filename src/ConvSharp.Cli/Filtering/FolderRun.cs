@@ -76,7 +76,7 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
                     return;
                 }
 
-                OutputFolder.Prepare(OutputFolder.Of(output), "--output", recursive: false);
+                OutputFolder.Create(OutputFolder.Of(output), "--output"); // cleaned once, before the run
                 job.Run(Path.Combine(source, relative), output);
                 Interlocked.Increment(ref done);
             }

@@ -60,10 +60,33 @@ internal static partial class AtomicFile
 
         // A name of at most 255 bytes whatever the target's length: the target's name is shortened to fit.
         var name = Path.GetFileName(full);
-        var temporary = Path.Combine(folder, $".{(name.Length > 100 ? name[..100] : name)}.convsharp-{Guid.NewGuid():N}.tmp");
-        // FileShare.Delete lets it be renamed while open (Windows); on Unix it is held with a shared flock all the same.
-        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Delete);
-        return new Pending(stream, temporary, full);
+        var prefix = Path.Combine(folder, $".{(name.Length > 100 ? name[..100] : name)}.convsharp-");
+        for (var attempt = 0; ; attempt++)
+        {
+            var temporary = $"{prefix}{Guid.NewGuid():N}.tmp";
+            FileStream stream;
+            try
+            {
+                // FileShare.Delete lets it be renamed while open (Windows); on Unix .NET holds a shared flock on it all the same.
+                stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Delete);
+            }
+            catch (IOException) when (attempt < 3 && File.Exists(temporary))
+            {
+                continue; // a cleanup in another run locked the new file before this one could: it will remove it
+            }
+
+            if (File.Exists(temporary))
+            {
+                return new Pending(stream, temporary, full);
+            }
+
+            // A cleanup removed the file between its creation and this run's lock: start again under a new name.
+            stream.Dispose();
+            if (attempt >= 3)
+            {
+                throw new IOException($"cannot write {path}: its temporary file in {folder} keeps disappearing");
+            }
+        }
     }
 
     /// <summary>
@@ -89,12 +112,12 @@ internal static partial class AtomicFile
 
             try
             {
-                // Opening it exclusively fails while its writer is alive; a killed writer's lock is gone.
-                using (new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None))
+                // Opening it exclusively fails while its writer is alive (a killed writer's lock died
+                // with it); the file is deleted while that lock is held, so no writer can be using it.
+                using (new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.DeleteOnClose))
                 {
                 }
 
-                File.Delete(file);
                 removed++;
             }
             catch (IOException)
