@@ -26,7 +26,7 @@ internal static class OutputFolder
         {
             if (File.Exists(probe))
             {
-                throw new UsageException($"{option} {folder}: {probe} is a file, so nothing can be written inside it");
+                throw new UsageException($"{option}: cannot write into {folder}: {probe} is a file, not a folder");
             }
 
             if (Directory.Exists(probe))

@@ -74,6 +74,10 @@ internal static partial class AtomicFile
             {
                 continue; // a cleanup in another run locked the new file before this one could: it will remove it
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"cannot write {path}: no new file can be made in {folder} ({e.Message})", e);
+            }
 
             if (File.Exists(temporary))
             {

@@ -225,7 +225,7 @@ public class FileSafetyTests
 
         // An output whose folder is a file; a .npy kernel that is not one names its file.
         File.WriteAllText(folder.File("notes.txt"), "a file, not a folder");
-        Assert.Contains("notes.txt is a file", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "-o", folder.File("notes.txt", "x.png")), StringComparison.Ordinal);
+        Assert.Contains("notes.txt is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "-o", folder.File("notes.txt", "x.png")), StringComparison.Ordinal);
         File.WriteAllText(folder.File("bad.npy"), "not numpy");
         Assert.Contains(folder.File("bad.npy") + ": not a .npy file", CliRunner.RunExpectingOneLineError(1, "apply", photo, "-k", folder.File("bad.npy")), StringComparison.Ordinal);
         File.WriteAllBytes(folder.File("forged.npy"), [0x93, .. "NUMPY"u8, 1, 0, 70, 0, .. "{'descr': '<f4', 'fortran_order': False, 'shape': (500000000,), }      \n"u8]);
