@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using ConvSharp.Cli.Commands;
 using ConvSharp.Cli.CommandLine;
+using ConvSharp.Cli.Commands;
 
 namespace ConvSharp.Cli;
 

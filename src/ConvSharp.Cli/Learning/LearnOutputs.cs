@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 using ConvSharp.Imaging.Pictures;
-using ConvSharp.Cli.CommandLine;
 using ConvSharp.Interop;
 
 namespace ConvSharp.Cli.Learning;
