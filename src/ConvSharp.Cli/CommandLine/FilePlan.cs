@@ -33,7 +33,4 @@ internal sealed class FilePlan
             throw new UsageException($"{option} {path} and {_outputs[real]} are the same file; the second would overwrite the first");
         }
     }
-
-    /// <summary>Whether <paramref name="path"/> is one of the inputs.</summary>
-    public bool IsInput(string path) => _inputs.ContainsKey(RealPath.OfOutput(path)) || _inputs.ContainsKey(RealPath.Of(path));
 }
