@@ -44,7 +44,7 @@ internal static class CliApp
         if (parseResult.Errors.Count > 0)
         {
             var command = parseResult.CommandResult.Command is RootCommand ? "convsharp" : $"convsharp {parseResult.CommandResult.Command.Name}";
-            var messages = string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + "."));
+            var messages = CliContext.OneLine(string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + ".")));
             configuration.Error.WriteLine($"{command}: error: {messages} See '{command} --help'.");
             return CliContext.Usage;
         }

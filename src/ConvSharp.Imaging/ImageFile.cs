@@ -66,11 +66,9 @@ public static class ImageFile
     public static Tensor Decode(Stream stream, string name, ImageLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // The codec takes ownership of the stream it reads (and closes it when it fails): give it a copy.
-        var buffer = new MemoryStream();
+        using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        buffer.Position = 0;
-        using var codec = OpenCodec(buffer, name);
+        using var codec = OpenCodec(new SKMemoryStream(buffer.ToArray()), buffer.Length, name);
         using var raster = ImageRaster.Decode(codec, name, options ?? ImageLoadOptions.Default);
         return raster.ToTensor();
     }
@@ -82,13 +80,22 @@ public static class ImageFile
             throw new FileNotFoundException($"{path}: no such file", path);
         }
 
-        return OpenCodec(File.OpenRead(path), path);
+        using (File.OpenRead(path))
+        {
+            // .NET's own open first: an unreadable file gets its clear message, not Skia's "not valid".
+        }
+
+        return OpenCodec(new SKFileStream(path), new FileInfo(path).Length, path);
     }
 
-    /// <summary>Opens a codec on <paramref name="stream"/>, which it then owns; checks the header's size before anything is decoded.</summary>
-    private static SKCodec OpenCodec(Stream stream, string name)
+    /// <summary>
+    /// Opens a codec on <paramref name="stream"/>, which it then owns; checks the header's size
+    /// before anything is decoded. The stream is one of Skia's own (file or memory), never a
+    /// wrapped .NET stream: a decoder that asks a wrapped stream for an absurd read (a forged
+    /// file can make it) gets an exception thrown inside native code, which ends the process.
+    /// </summary>
+    private static SKCodec OpenCodec(SKStream stream, long length, string name)
     {
-        var length = stream.Length;
         if (length == 0)
         {
             stream.Dispose();

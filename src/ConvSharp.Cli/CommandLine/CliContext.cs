@@ -80,15 +80,21 @@ internal sealed class CliContext
     public static string Describe(Exception e)
     {
         e = Unwrap(e);
-        return e switch
+        return OneLine(e switch
         {
             OutOfMemoryException =>
                 "out of memory: the input is too large for the memory this process may use (see \"What ConvSharp refuses\" in the README for the memory each command needs)",
             ArgumentException { ParamName: { } name } when e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal) =>
                 e.Message[..^$" (Parameter '{name}')".Length],
             _ => e.Message,
-        };
+        });
     }
+
+    /// <summary>Control characters (a newline in a quoted argument, say) written as escapes, so an error stays one line.</summary>
+    public static string OneLine(string message) =>
+        message.Any(char.IsControl)
+            ? string.Concat(message.Select(c => c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ when char.IsControl(c) => $"\\u{(int)c:x4}", _ => c.ToString() }))
+            : message;
 
     public static bool IsUserFacing(Exception e) => Unwrap(e) switch
     {

@@ -68,7 +68,14 @@ public static partial class NpyFormat
         // The size the header claims is checked against what the file holds before anything that
         // large is allocated: a forged header must not cost gigabytes.
         var bytes = (long)count * type.Size;
-        if (stream.CanSeek && stream.Length - stream.Position < bytes)
+        if (!stream.CanSeek)
+        {
+            // A stream that cannot say how much follows is read into memory first, up to what the
+            // header promises: memory then follows the bytes that exist, not the header's claim.
+            stream = Buffered(stream, bytes);
+        }
+
+        if (stream.Length - stream.Position < bytes)
         {
             throw new InvalidDataException(
                 $"the .npy data is truncated: the header promises {count} elements of {type.Descr} ({bytes} bytes), but only {stream.Length - stream.Position} bytes follow");
@@ -83,6 +90,25 @@ public static partial class NpyFormat
         // Fortran order is C order of the reversed shape; reversing the axes back gives the array.
         var reversed = shape.Reverse().ToArray();
         return new Tensor(values, reversed).Permute([.. Enumerable.Range(0, shape.Length).Reverse()]).Contiguous();
+    }
+
+    private static MemoryStream Buffered(Stream stream, long bytes)
+    {
+        var memory = new MemoryStream();
+        var chunk = new byte[1 << 20];
+        while (memory.Length < bytes)
+        {
+            var read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, bytes - memory.Length));
+            if (read == 0)
+            {
+                break;
+            }
+
+            memory.Write(chunk, 0, read);
+        }
+
+        memory.Position = 0;
+        return memory;
     }
 
     private static int Count(int[] shape)

@@ -153,6 +153,24 @@ public class ImageFileTests
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A BMP, mutated by the parser fuzz test, whose pixel offset sends the decoder far past the
+    /// end of the file: read through a .NET stream wrapped for SkiaSharp, the absurd read threw
+    /// inside native code and ended the process. Skia's own streams make it an error.
+    /// </summary>
+    [Fact]
+    public void A_file_that_asks_for_an_absurd_read_is_an_error_not_a_crash()
+    {
+        var path = Photos.Fixture("hostile", "huge-skip.bmp");
+        var fromFile = Record.Exception(() => ImageFile.Load(path));
+        var fromStream = Record.Exception(() => ImageFile.Decode(File.OpenRead(path), "huge-skip.bmp"));
+        Assert.True(fromFile is null or InvalidDataException, fromFile?.ToString());
+        Assert.True(fromStream is null or InvalidDataException, fromStream?.ToString());
+        using var folder = new TempFolder();
+        var (code, _, error) = CliRunner.Run("apply", path, "-k", "edge", "--npy", "-o", folder.File("out.png"));
+        Assert.True(code is 0 or 1, error);
+    }
+
     [Fact]
     public void Saving_rejects_what_cannot_be_a_picture_and_leaves_no_file()
     {
