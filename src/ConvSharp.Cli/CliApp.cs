@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ConvSharp.Cli.CommandLine;
 using ConvSharp.Cli.Commands;
 
 namespace ConvSharp.Cli;
 
 /// <summary>The <c>convsharp</c> command tree.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     public static RootCommand Build()
     {
@@ -44,11 +45,15 @@ internal static class CliApp
         if (parseResult.Errors.Count > 0)
         {
             var command = parseResult.CommandResult.Command is RootCommand ? "convsharp" : $"convsharp {parseResult.CommandResult.Command.Name}";
-            var messages = CliContext.OneLine(string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + ".")));
+            // System.CommandLine lists allowed values on lines of their own: one line here.
+            var messages = CliContext.OneLine(Lines().Replace(string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + ".")), " "));
             configuration.Error.WriteLine($"{command}: error: {messages} See '{command} --help'.");
             return CliContext.Usage;
         }
 
         return parseResult.Invoke(configuration);
     }
+
+    [GeneratedRegex(@"\s*[\r\n]+\s*")]
+    private static partial Regex Lines();
 }

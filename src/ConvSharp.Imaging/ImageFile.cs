@@ -80,12 +80,19 @@ public static class ImageFile
             throw new FileNotFoundException($"{path}: no such file", path);
         }
 
+        // A pipe or a device reports no length: refused before it is opened (opening a pipe waits for a writer).
+        var length = new FileInfo(path).Length;
+        if (length == 0)
+        {
+            throw new InvalidDataException($"{path}: the file is empty (or not a regular file: a pipe or a device)");
+        }
+
         using (File.OpenRead(path))
         {
             // .NET's own open first: an unreadable file gets its clear message, not Skia's "not valid".
         }
 
-        return OpenCodec(new SKFileStream(path), new FileInfo(path).Length, path);
+        return OpenCodec(new SKFileStream(path), length, path);
     }
 
     /// <summary>
@@ -139,16 +146,35 @@ public static class ImageFile
     /// <summary>Writes a picture filled a band at a time (<see cref="PictureRows"/>), by the extension of <paramref name="path"/>.</summary>
     internal static void SavePicture(PictureRows picture, string path, int quality = 95) => WriteEncoded(picture.Bitmap, FormatFor(path), path, quality);
 
-    /// <summary>Encodes straight into the temporary file: no second copy of the encoded image in memory.</summary>
-    private static void WriteEncoded(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality) =>
-        AtomicFile.Write(path, stream =>
+    /// <summary>
+    /// Encodes straight into the temporary file (no second copy of the encoded image in memory),
+    /// through a stream whose callbacks never throw into native code (<see cref="GuardedWStream"/>):
+    /// a full disk is an <see cref="IOException"/> here, not the end of the process.
+    /// </summary>
+    private static void WriteEncoded(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality)
+    {
+        using var file = AtomicFile.Create(path);
+        bool encoded;
+        Exception? failure;
+        using (var output = new GuardedWStream(file.Stream))
         {
-            using var output = new SKManagedWStream(stream);
-            if (!bitmap.Encode(output, format, quality))
-            {
-                throw new IOException($"cannot write {path}: SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} image as {format}");
-            }
-        });
+            encoded = bitmap.Encode(output, format, quality);
+            output.Flush();
+            failure = output.Failure;
+        }
+
+        if (failure is not null)
+        {
+            throw new IOException($"cannot write {path}: {failure.Message}", failure);
+        }
+
+        if (!encoded)
+        {
+            throw new IOException($"cannot write {path}: SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} picture as {format}");
+        }
+
+        file.Commit();
+    }
 
     /// <summary>Encodes a (C, H, W) or (H, W) tensor in [0, 1] as PNG, JPEG or WebP bytes.</summary>
     public static byte[] Encode(Tensor image, SKEncodedImageFormat format, int quality = 95)

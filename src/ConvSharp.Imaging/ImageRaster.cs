@@ -106,10 +106,13 @@ public sealed unsafe class ImageRaster : IDisposable
     private static void DecodeWhole(SKCodec codec, SKImageInfo info, string name, nint[] chunks, int rowsPerChunk)
     {
         var rowBytes = (long)info.RowBytes;
-        var whole = NativeMemory.Alloc((nuint)(rowBytes * info.Height));
+
+        // Zeroed pages the decoder is told are zero: a file that claims a huge image and holds
+        // little is found truncated without the rest being filled, so it costs little memory.
+        var whole = NativeMemory.AllocZeroed((nuint)(rowBytes * info.Height));
         try
         {
-            var result = codec.GetPixels(info, (nint)whole);
+            var result = codec.GetPixels(info, (nint)whole, new SKCodecOptions(SKZeroInitialized.Yes));
             if (result != SKCodecResult.Success)
             {
                 var what = result == SKCodecResult.IncompleteInput ? "the file is truncated" : $"the decoder says {result}";

@@ -8,7 +8,6 @@ internal static class Shapes
     /// <summary>Number of elements, checked for overflow and negative sizes before any allocation.</summary>
     public static int NumElements(ReadOnlySpan<int> shape)
     {
-        long n = 1;
         foreach (var d in shape)
         {
             if (d < 0)
@@ -16,7 +15,17 @@ internal static class Shapes
                 throw new ArgumentException(
                     $"Trying to create tensor with negative dimension {d}: {Format(shape)}", nameof(shape));
             }
+        }
 
+        // A zero anywhere makes an empty tensor, however large the other sizes.
+        if (shape.Contains(0))
+        {
+            return 0;
+        }
+
+        long n = 1;
+        foreach (var d in shape)
+        {
             n *= d;
             if (n > Array.MaxLength)
             {

@@ -43,6 +43,12 @@ public partial class Tensor
     {
         var a = Shapes.WrapDim(dim0, Rank, "transpose");
         var b = Shapes.WrapDim(dim1, Rank, "transpose");
+        if (Rank == 0)
+        {
+            // As in PyTorch, a scalar's dimension 0 (or −1) is itself.
+            return Record(View([], [], Offset), () => new AliasBackward0(), this);
+        }
+
         return Record(SwapAxes(a, b), () => new TransposeBackward0(a, b), this);
     }
 
@@ -151,6 +157,11 @@ public partial class Tensor
         foreach (var dim in dims)
         {
             var d = Shapes.WrapDim(dim, Rank, "flip");
+            if (Rank == 0)
+            {
+                continue; // a scalar's dimension 0 (or −1) is itself: nothing to reverse
+            }
+
             if (seen[d])
             {
                 throw new ArgumentException($"dim {dim} appears multiple times in the list of dims {Shapes.Format(dims)}", nameof(dims));
@@ -184,8 +195,13 @@ public partial class Tensor
     /// <summary>Elements <paramref name="start"/> to start + length − 1 along a dimension: <c>tensor.narrow</c>.</summary>
     public Tensor Narrow(int dim, int start, int length)
     {
+        if (Rank == 0)
+        {
+            throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.", nameof(dim));
+        }
+
         var d = Shapes.WrapDim(dim, Rank, "narrow");
-        if (start < 0 || length < 0 || start + length > Dims[d])
+        if (start < 0 || length < 0 || (long)start + length > Dims[d])
         {
             throw new ArgumentOutOfRangeException(
                 nameof(start),
@@ -198,6 +214,11 @@ public partial class Tensor
     /// <summary>The slice at <paramref name="index"/> along a dimension, which is removed: <c>tensor.select</c>.</summary>
     public Tensor Select(int dim, int index)
     {
+        if (Rank == 0)
+        {
+            throw new ArgumentException("select() cannot be applied to a 0-dim tensor.", nameof(dim));
+        }
+
         var d = Shapes.WrapDim(dim, Rank, "select");
         var size = Dims[d];
         if (index < -size || index >= size)

@@ -66,11 +66,16 @@ public partial class Tensor
     /// <summary>The number of elements: <c>tensor.numel()</c>.</summary>
     public int NumElements { get; }
 
-    /// <summary>Whether the elements lie in row-major order with no gaps.</summary>
+    /// <summary>Whether the elements lie in row-major order with no gaps (an empty tensor always does).</summary>
     public bool IsContiguous
     {
         get
         {
+            if (NumElements == 0)
+            {
+                return true;
+            }
+
             var expected = 1;
             for (var d = Dims.Length - 1; d >= 0; d--)
             {
@@ -89,7 +94,9 @@ public partial class Tensor
     private bool IsWholeStorage => Offset == 0 && IsContiguous && NumElements == Storage.Data.Length;
 
     /// <summary>The size of one dimension; negative dimensions count from the end.</summary>
-    public int Size(int dim) => Dims[Shapes.WrapDim(dim, Rank)];
+    public int Size(int dim) => Rank == 0
+        ? throw new ArgumentOutOfRangeException(nameof(dim), $"dimension specified as {dim} but tensor has no dimensions")
+        : Dims[Shapes.WrapDim(dim, Rank)];
 
     /// <summary>A new view of this tensor's storage.</summary>
     internal Tensor View(int[] dims, int[] strides, int offset) =>

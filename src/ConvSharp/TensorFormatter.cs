@@ -81,6 +81,15 @@ internal static class TensorFormatter
             return FormatVector(t, indent, summarize, formatter);
         }
 
+        // Leading dimensions of size 1 only add brackets: taken in one step, not one recursion
+        // each, so a tensor of very high rank prints in time (and stack) linear in its rank.
+        var ones = LeadingOnes(t);
+        if (ones > 0)
+        {
+            var inner = FormatNested(t.View(t.Dims[ones..], t.Strides[ones..], t.Offset), indent + ones, summarize, formatter);
+            return new StringBuilder(inner.Length + (2 * ones)).Append('[', ones).Append(inner).Append(']', ones).ToString();
+        }
+
         var size = t.Dims[0];
         var slices = new List<string>();
         if (summarize && size > 2 * EdgeItems)
@@ -144,6 +153,13 @@ internal static class TensorFormatter
                 return;
             }
 
+            var ones = LeadingOnes(t);
+            if (ones > 0)
+            {
+                Collect(t.View(t.Dims[ones..], t.Strides[ones..], t.Offset), into);
+                return;
+            }
+
             var size = t.Dims[0];
             var indices = size > 2 * EdgeItems
                 ? Enumerable.Range(0, EdgeItems).Concat(Enumerable.Range(size - EdgeItems, EdgeItems))
@@ -153,6 +169,18 @@ internal static class TensorFormatter
                 Collect(t.SelectView(0, i), into);
             }
         }
+    }
+
+    /// <summary>How many leading dimensions have size 1, leaving at least the last.</summary>
+    private static int LeadingOnes(Tensor t)
+    {
+        var ones = 0;
+        while (ones < t.Rank - 1 && t.Dims[ones] == 1)
+        {
+            ones++;
+        }
+
+        return ones;
     }
 
     private static string PythonTuple(int[] dims) =>

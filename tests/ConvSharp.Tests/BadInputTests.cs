@@ -160,7 +160,10 @@ public class BadInputTests
         Fails(() => _ = new Sgd(parameters, lr: -1), "Invalid learning rate: -1");
         Fails(() => _ = new Sgd(parameters, lr: 0.1f, momentum: -0.5f), "Invalid momentum value");
         Fails(() => _ = new Sgd([], lr: 0.1f), "empty parameter list");
-        Fails(() => Kernels.Derivative(0), "between 1 and 128");
+        Fails(() => Kernels.Derivative(0), "between 1 and 24");
+        Fails(() => Kernels.Derivative(25), "between 1 and 24");
+        Fails(() => Kernels.Gaussian(1e-300), "from 0.01 to 100");
+        Fails(() => Kernels.LaplacianOfGaussian(1e-40), "from 0.01 to 100");
         Fails(() => Kernels.Box(0), "between 1 and 1001");
         Fails(() => Kernels.Box(46000), "between 1 and 1001", "46000");
     }

@@ -157,6 +157,81 @@ public partial class ExtremeArgumentTests
     }
 
     /// <summary>The project's variables are named CONVSHARP_…; a string literal of that form in the code is one it reads.</summary>
+    [Fact]
+    public void Empty_tensors_reshape_multiply_and_unfold_as_in_PyTorch()
+    {
+        // An empty tensor counted as not contiguous, and Reshape copied it and asked again, for ever.
+        Assert.Equal([0, 2], Tensor.Zeros(2, 0).Reshape(0, 2).Shape);
+        Assert.Equal([0], Tensor.Zeros(2, 0).Reshape(-1).Shape);
+        Assert.Equal([2, 0, 4], Tensor.Zeros(2, 0, 3).MatMul(Tensor.Zeros(3, 4)).Shape);
+        Assert.Equal([0], F.Unfold(Tensor.Zeros(2, 0, 3, 3), 1).Reshape(-1).Shape);
+        var x = Tensor.Zeros(2, 0, 3);
+        x.RequiresGrad = true;
+        x.Reshape(0, 6).Sum().Backward();
+        Assert.Equal([2, 0, 3], x.Grad!.Shape);
+    }
+
+    [Fact]
+    public void A_zero_size_makes_an_empty_tensor_however_large_the_others()
+    {
+        Assert.Equal(0, Tensor.Zeros(1 << 30, 1 << 30, 0).NumElements);
+        Assert.Equal([65536, 65536, 0], Tensor.Zeros(0, 65536, 65536).Permute(2, 1, 0).Contiguous().Shape);
+        Assert.Equal([65536, 0], Tensor.Zeros(0, 65536, 65536).Transpose(0, 2).Sum(1).Shape);
+        Assert.Equal([1, int.MaxValue, 0], F.Pad(Tensor.Zeros(1, 0, 3), (0, -3, int.MaxValue, 0)).Shape);
+    }
+
+    [Fact]
+    public void Narrow_past_the_end_is_refused_with_the_true_sizes()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Arange(5).Narrow(0, 100, 2147483591));
+        Assert.Contains("start (100) + length (2147483591) exceeds dimension size (5)", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Arange(5).Narrow(0, 1, int.MaxValue));
+        Assert.Equal([2f, 3f], Tensor.Arange(5).Narrow(0, 2, 2).ToArray());
+    }
+
+    [Fact]
+    public void A_scalar_takes_dimension_0_as_PyTorch_does()
+    {
+        var scalar = Tensor.Scalar(3f);
+        Assert.Equal(3f, scalar.Sum(0).Item());
+        Assert.Equal(3f, scalar.Mean(-1).Item());
+        Assert.Equal(3f, scalar.Flip(0).Item());
+        Assert.Equal(3f, scalar.Transpose(0, -1).Item());
+        Assert.Contains("0-dim", Assert.ThrowsAny<ArgumentException>(() => scalar.Select(0, 0)).Message, StringComparison.Ordinal);
+        Assert.Contains("0-dim", Assert.ThrowsAny<ArgumentException>(() => scalar.Narrow(0, 0, 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("no dimensions", Assert.ThrowsAny<ArgumentException>(() => scalar.Size(0)).Message, StringComparison.Ordinal);
+        Assert.ThrowsAny<ArgumentException>(() => scalar.Sum(1));
+    }
+
+    [Fact]
+    public void A_tensor_of_very_high_rank_prints_in_time_linear_in_its_rank()
+    {
+        // Printing recursed once per dimension and copied the shape at each level: rank 100000
+        // ran for minutes and could overflow the stack.
+        var text = Tensor.Ones(Enumerable.Repeat(1, 100_000).ToArray()).ToString();
+        Assert.Equal("tensor(" + new string('[', 100_000) + "1." + new string(']', 100_000) + ")", text);
+    }
+
+    [Fact]
+    public void A_second_backward_through_a_convolution_throws_even_when_only_the_bias_needs_a_gradient()
+    {
+        var bias = Tensor.Zeros(2);
+        bias.RequiresGrad = true;
+        var loss = F.Conv2d(Tensor.Rand(1, 1, 4, 4), Tensor.Rand(2, 1, 3, 3), bias).Sum();
+        loss.Backward();
+        Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.Equal([4f, 4f], bias.Grad!.ToArray());
+
+        var image = Tensor.Rand(1, 1, 4, 4);
+        image.RequiresGrad = true;
+        var reflected = F.Pad(image, (1, 1, 1, 1), PaddingMode.Reflect).Sum();
+        reflected.Backward();
+        Assert.Throws<InvalidOperationException>(() => reflected.Backward());
+        var constant = F.Pad(image, (1, 1, 1, 1), 0f).Sum();
+        constant.Backward();
+        constant.Backward(); // PyTorch saves nothing for a constant pad
+    }
+
     [GeneratedRegex("\"(CONVSHARP_[A-Z0-9_]+)\"")]
     private static partial Regex EnvironmentRead();
 }

@@ -96,12 +96,57 @@ public sealed class NpyTests : IDisposable
         Assert.Contains("unsupported .npy version 9.0", Fails(version), StringComparison.Ordinal);
     }
 
+    /// <summary>The header is the Python dict it claims to be, read as NumPy reads it; patterns searched in it were fooled.</summary>
+    [Theory]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'note': \"'shape': (1,)\", }", "exactly the keys")]
+    [InlineData("{'note': \"'shape': (1,)\", 'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", "exactly the keys")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'shape': (6,), }", "the key 'shape' twice")]
+    [InlineData("{'descr': '<f4', 'fortran_order': 0, 'shape': (6,), }", "not a string, True, False or a tuple")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }", "not a size")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", "larger than a dimension can be")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (6,) } trailing", "text after the closing brace")]
+    public void Headers_are_parsed_as_the_dict_they_are(string dict, string reason)
+    {
+        Assert.Contains(reason, Fails(NpyBytes(dict, 24)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Headers_that_numpy_writes_still_read()
+    {
+        using var stream = new MemoryStream(NpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 3L), }", 24));
+        Assert.Equal([2, 3], NpyFormat.Read(stream).Shape);
+        using var spaced = new MemoryStream(NpyBytes("{ \"descr\" : \"<f4\" , \"fortran_order\" : False , \"shape\" : ( 6 , ) }", 24));
+        Assert.Equal([6], NpyFormat.Read(spaced).Shape);
+    }
+
+    [Fact]
+    public void Bool_bytes_other_than_0_and_1_read_as_true()
+    {
+        var bytes = NpyBytes("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", 0);
+        using var stream = new MemoryStream([.. bytes, 0, 1, 2, 7]);
+        Assert.Equal([0f, 1f, 1f, 1f], NpyFormat.Read(stream).ToArray());
+    }
+
+    [Fact]
+    public void Empty_arrays_of_huge_sizes_read()
+    {
+        using var stream = new MemoryStream(NpyBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2147483647, 2147483647, 0), }", 0));
+        Assert.Equal([2147483647, 2147483647, 0], NpyFormat.Read(stream).Shape);
+    }
+
     [Fact]
     public void A_failed_save_leaves_no_file_behind()
     {
         var missing = Path.Combine(_folder, "no-such-folder", "t.npy");
         Assert.ThrowsAny<IOException>(() => Tensor.Ones(2).SaveNpy(missing));
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    /// <summary>A version 1.0 .npy file with this header dict and <paramref name="dataBytes"/> zero bytes of data.</summary>
+    private static byte[] NpyBytes(string dict, int dataBytes)
+    {
+        var header = dict + new string(' ', 63 - ((10 + dict.Length) % 64)) + "\n";
+        return [0x93, .. "NUMPY"u8, 1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8), .. Encoding.Latin1.GetBytes(header), .. new byte[dataBytes]];
     }
 
     private static string Fails(byte[] bytes)

@@ -8,13 +8,13 @@ internal static class OutputFolder
     /// <summary>
     /// Creates <paramref name="folder"/> (and its parents) unless it exists, then removes the
     /// temporary files that runs killed while writing left there (<see cref="AtomicFile.RemoveStale"/>),
-    /// and nothing else. Returns how many were removed.
+    /// and nothing else: never one of the run's own inputs, whatever its name. Returns how many were removed.
     /// </summary>
     /// <exception cref="UsageException">the folder, or a folder above it, is a file</exception>
-    public static int Prepare(string folder, string option, bool recursive)
+    public static int Prepare(string folder, string option, bool recursive, FilePlan? plan = null)
     {
         var full = Create(folder, option);
-        return AtomicFile.RemoveStale(full, recursive);
+        return AtomicFile.RemoveStale(full, recursive, plan is null ? null : plan.IsInput);
     }
 
     /// <summary>Creates <paramref name="folder"/> (and its parents) unless it exists; returns its full path.</summary>
@@ -37,6 +37,33 @@ internal static class OutputFolder
 
         Directory.CreateDirectory(full);
         return full;
+    }
+
+    /// <summary>
+    /// Before any work: whether files can be written into <paramref name="folder"/> (made if
+    /// need be), found by making and removing one temporary file in it, or in the nearest folder
+    /// above it that exists. Nothing is created that outlives the check.
+    /// </summary>
+    /// <exception cref="UsageException">the folder, or a folder above it, is a file</exception>
+    /// <exception cref="IOException">no file can be made there</exception>
+    public static void Check(string folder, string option)
+    {
+        var full = Path.GetFullPath(string.IsNullOrEmpty(folder) ? "." : folder);
+        var probe = full;
+        while (!Directory.Exists(probe))
+        {
+            if (File.Exists(probe))
+            {
+                throw new UsageException($"{option}: cannot write into {folder}: {probe} is a file, not a folder");
+            }
+
+            probe = Path.GetDirectoryName(probe) ?? throw new IOException($"{option}: cannot write into {folder}: no folder above it exists");
+        }
+
+        using (AtomicFile.Create(Path.Combine(probe, "write-check")))
+        {
+            // Made and, undisposed of a commit, removed again: only the right to write is tested.
+        }
     }
 
     /// <summary>The folder a file will be written into.</summary>

@@ -35,7 +35,11 @@ internal static class ApplyCommand
         format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "webp");
         var shard = new Option<string?>("--shard") { Description = "i/n: process only the i-th of n disjoint parts of a folder (by a hash of each file's path), to split a collection over machines." };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave images whose output already exists (to resume an interrupted run)." };
-        var threads = new Option<int>("--threads") { Description = "Images filtered at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads")
+        {
+            Description = $"Images filtered at once, 1 to {FolderRun.MaxThreads} (default: one per core).",
+            DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, FolderRun.MaxThreads),
+        };
 
         var command = new Command("apply", "Filter an image, or every image in a folder, with a kernel; write pictures of the response.")
         {
@@ -43,6 +47,11 @@ internal static class ApplyCommand
         };
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
+            if (parseResult.GetValue(threads) is < 1 or > FolderRun.MaxThreads)
+            {
+                throw new UsageException($"--threads must be between 1 and {FolderRun.MaxThreads}, but got {parseResult.GetValue(threads)}");
+            }
+
             var strideValue = parseResult.GetValue(stride);
             if (strideValue < 1)
             {
@@ -100,6 +109,12 @@ internal static class ApplyCommand
             throw new UsageException(CliContext.Describe(e));
         }
 
+        // An output file named with one format and --format asking for another: say so rather than pick one.
+        if (job.Format is { } format && ReferenceEquals(destination, target) && !SameFormat(Path.GetExtension(destination), "." + format))
+        {
+            throw new UsageException($"--format {format} but --output {target} ends in {Path.GetExtension(target)}: give one or the other");
+        }
+
         // Before any work: the outputs must not be the inputs, whatever the links.
         var plan = new FilePlan();
         plan.Reads(source);
@@ -114,9 +129,12 @@ internal static class ApplyCommand
             plan.Writes(Path.ChangeExtension(destination, ".npy"), "--npy");
         }
 
-        OutputFolder.Prepare(OutputFolder.Of(destination), "--output", recursive: false);
+        OutputFolder.Prepare(OutputFolder.Of(destination), "--output", recursive: false, plan);
         var used = job.Run(source, destination);
         context.Out.WriteLine($"wrote {destination} (map: {used.ToString().ToLowerInvariant()})");
         return CliContext.Success;
     }
+
+    private static bool SameFormat(string a, string b) =>
+        ImageFile.FormatFor("x" + a.ToLowerInvariant()) == ImageFile.FormatFor("x" + b.ToLowerInvariant());
 }

@@ -36,22 +36,23 @@ internal static class KernelsCommand
             }
 
             var kernel = KernelSpec.Parse(kernelName);
+            var plan = new FilePlan();
             if (picture is not null)
             {
-                var plan = new FilePlan();
                 if (kernel.File is { } file)
                 {
                     plan.Reads(file);
                 }
 
                 plan.Writes(picture, "--png");
+                OutputFolder.Check(OutputFolder.Of(picture), "--png");
             }
 
             context.Out.WriteLine($"{kernelName}: {kernel.Weight.Shape[^2]}×{kernel.Weight.Shape[^1]}, taps sum to {LearnCommand.Format(kernel.Weight.Sum().Item())}");
             context.Out.WriteLine(kernel.Weight.ToString());
             if (picture is not null)
             {
-                OutputFolder.Prepare(OutputFolder.Of(picture), "--png", recursive: false);
+                OutputFolder.Prepare(OutputFolder.Of(picture), "--png", recursive: false, plan);
                 ImageFile.Save(LearnOutputs.KernelImage(kernel.Weight, kernelName), picture);
                 context.Out.WriteLine($"wrote {picture}");
             }

@@ -63,13 +63,13 @@ internal static class LearnCommand
                 rate,
                 !parseResult.GetValue(noBias));
             var folder = parseResult.GetValue(output)!;
-            PlanOutputs(folder, inputPath, targetPath);
+            var plan = PlanOutputs(folder, inputPath, targetPath);
             if (inputPath is null)
             {
-                return LearnDemo.Run(context, options, folder);
+                return LearnDemo.Run(context, options, folder, plan);
             }
 
-            LearnAndReport(context, LearnInputs.Load(inputPath, "input"), LearnInputs.Load(targetPath!, "target"), options, folder, inputPath, targetPath!);
+            LearnAndReport(context, LearnInputs.Load(inputPath, "input"), LearnInputs.Load(targetPath!, "target"), options, folder, plan, inputPath, targetPath!);
             return 0;
         }));
         return command;
@@ -78,8 +78,8 @@ internal static class LearnCommand
     /// <summary>The most epochs a fit may run: at a few milliseconds each, hours.</summary>
     public const int MaxEpochs = 1_000_000;
 
-    /// <summary>Before any work: none of the files learn writes may be one it reads.</summary>
-    private static void PlanOutputs(string folder, string? input, string? target)
+    /// <summary>Before any work: none of the files learn writes may be one it reads, and the folder must take them.</summary>
+    private static FilePlan PlanOutputs(string folder, string? input, string? target)
     {
         var plan = new FilePlan();
         if (input is not null && target is not null)
@@ -92,10 +92,13 @@ internal static class LearnCommand
         {
             plan.Writes(Path.Combine(folder, name), "--out");
         }
+
+        OutputFolder.Check(folder, "--out");
+        return plan;
     }
 
     /// <summary>Fits, reports, writes the files; returns the result for the demo to compare.</summary>
-    public static FitResult LearnAndReport(CliContext context, Tensor input, Tensor target, FitOptions options, string folder, string inputName, string targetName)
+    public static FitResult LearnAndReport(CliContext context, Tensor input, Tensor target, FitOptions options, string folder, FilePlan plan, string inputName, string targetName)
     {
         context.Out.WriteLine($"learning a {options.KernelHeight}×{options.KernelWidth} kernel ({options.Sharing.ToString().ToLowerInvariant()}) from {inputName} [{string.Join(", ", input.Shape)}] to {targetName} [{string.Join(", ", target.Shape)}]");
         var result = WithProgress(context, options.Epochs, onEpoch => KernelFitter.Fit(input, target, options, onEpoch));
@@ -112,7 +115,7 @@ internal static class LearnCommand
         context.Out.WriteLine("kernel:");
         context.Out.WriteLine(result.Kernel.ToString());
         context.Out.WriteLine($"bias: {string.Join(", ", result.Bias.ToArray().Select(b => Format(b)))}");
-        LearnOutputs.Write(folder, result, options, inputName, targetName);
+        LearnOutputs.Write(folder, plan, result, options, inputName, targetName);
         context.Out.WriteLine($"wrote {Path.Combine(folder, "kernel.npy")}, kernel.json, loss.png and kernel.png");
         return result;
     }

@@ -14,6 +14,11 @@ internal static class TourCommand
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var folder = parseResult.GetValue(output);
+            if (folder is not null)
+            {
+                OutputFolder.Check(folder, "--out");
+            }
+
             var figures = folder is null ? null : new TourFigures();
             ChapterTour.Run(context.Out, figures);
             if (figures is not null)

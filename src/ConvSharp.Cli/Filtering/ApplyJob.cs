@@ -62,6 +62,20 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     {
         var (kh, kw) = (Kernel.Weight.Shape[^2], Kernel.Weight.Shape[^1]);
         var (top, bottom, left, right) = Settings.Padding.For(height, width, (kh, kw), Settings.Stride);
+        var (mirrors, reach) = Settings.Mode switch
+        {
+            PaddingMode.Reflect => ("mirrors the image without repeating its edge", 1),
+            PaddingMode.Symmetric => ("mirrors the image once", 0),
+            PaddingMode.Circular => ("wraps the image round once", 0),
+            _ => ("", 0),
+        };
+        if (mirrors.Length > 0 && (Math.Max(top, bottom) > height - reach || Math.Max(left, right) > width - reach))
+        {
+            throw new CommandFailedException(
+                $"{input}: --mode {Settings.Mode.ToString().ToLowerInvariant()} {mirrors}, so the padding can be at most {height - reach} rows and {width - reach} columns "
+                + $"for this {width}×{height} image, but --padding {Settings.Padding} asks for (top {top}, bottom {bottom}, left {left}, right {right})");
+        }
+
         var (rows, columns) = ((long)height + top + bottom - kh, (long)width + left + right - kw);
         if (rows < 0 || columns < 0)
         {

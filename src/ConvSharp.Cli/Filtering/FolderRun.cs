@@ -52,16 +52,17 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             plan.Reads(Path.Combine(source, image));
         }
 
-        foreach (var output in outputs)
+        for (var i = 0; i < images.Count; i++)
         {
-            plan.Writes(Path.Combine(target, output), "--output");
+            var image = Path.Combine(source, images[i]);
+            plan.Writes(Path.Combine(target, outputs[i]), "--output", image);
             if (job.WriteNpy)
             {
-                plan.Writes(Path.Combine(target, Path.ChangeExtension(output, ".npy")), "--npy");
+                plan.Writes(Path.Combine(target, Path.ChangeExtension(outputs[i], ".npy")), "--npy", image);
             }
         }
 
-        var stale = OutputFolder.Prepare(target, "--output", recursive: true);
+        var stale = OutputFolder.Prepare(target, "--output", recursive: true, plan);
         var failures = new ConcurrentBag<(string Path, string Message)>();
         var (done, skipped) = (0, 0);
 
@@ -136,12 +137,13 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             return CliContext.Success;
         }
 
-        context.Error.WriteLine($"convsharp apply: {failures.Count} of {images.Count} images failed and were skipped:");
+        // One line per failure, each in the error format, so that a script can grep them.
+        context.Error.WriteLine($"convsharp apply: error: {failures.Count} of {images.Count} images failed and were skipped");
         foreach (var (path, message) in failures.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             // Most messages already name the file; the others get its path in front.
             var full = Path.Combine(source, path);
-            context.Error.WriteLine(message.Contains(full, StringComparison.Ordinal) ? $"  {message}" : $"  {full}: {message}");
+            context.Error.WriteLine($"convsharp apply: error: {(message.Contains(full, StringComparison.Ordinal) ? message : $"{full}: {message}")}");
         }
 
         return CliContext.Failure;

@@ -64,9 +64,9 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label, str
 
     public const int MaxOutputChannels = 64;
 
-    /// <summary>Malformed inline text is a usage error (exit 2); a malformed kernel file, a bad input (exit 1).</summary>
+    /// <summary>A malformed kernel file is a bad input (exit 1); malformed inline numbers or a catalogue name, a usage error (exit 2).</summary>
     private static Exception Malformed(string source, string message) =>
-        source == InlineSource ? new UsageException(message) : new InvalidDataException(message);
+        System.IO.File.Exists(source) ? new InvalidDataException(message) : new UsageException(message);
 
     private static KernelSpec FromFile(string path, string extension)
     {
@@ -75,9 +75,15 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label, str
             throw new FileNotFoundException($"kernel file {path}: no such file", path);
         }
 
-        if (new FileInfo(path).Length > 64L << 20)
+        var length = new FileInfo(path).Length;
+        if (length == 0)
         {
-            throw new InvalidDataException($"kernel file {path} is {new FileInfo(path).Length >> 20} MB; a kernel of at most {MaxNumbers} numbers fits in 64 MB");
+            throw new InvalidDataException($"kernel file {path} is empty (or not a regular file: a pipe or a device)");
+        }
+
+        if (length > 64L << 20)
+        {
+            throw new InvalidDataException($"kernel file {path} is {length >> 20} MB; a kernel of at most {MaxNumbers} numbers fits in 64 MB");
         }
 
         var label = Sanitise(Path.GetFileNameWithoutExtension(path));

@@ -6,7 +6,7 @@ namespace ConvSharp.Cli.Learning;
 /// <summary><c>convsharp learn</c> with no files: a bundled photograph, a hidden Sobel kernel, and the kernel recovered.</summary>
 internal static class LearnDemo
 {
-    public static int Run(CliContext context, FitOptions options, string folder)
+    public static int Run(CliContext context, FitOptions options, string folder, FilePlan plan)
     {
         if (options.KernelHeight != 3 || options.KernelWidth != 3 || options.Sharing != ChannelSharing.Shared)
         {
@@ -23,7 +23,7 @@ internal static class LearnDemo
         }
 
         context.Out.WriteLine("demo: the bundled photograph camera.png (CC0, Lav Varshney) filtered with a hidden 3×3 kernel; recovering it.");
-        var result = LearnCommand.LearnAndReport(context, photo, target, options, folder, "camera.png", "camera.png ⋆ hidden");
+        var result = LearnCommand.LearnAndReport(context, photo, target, options, folder, plan, "camera.png", "camera.png ⋆ hidden");
         var error = (result.Kernel - hidden).Abs().ToArray().Max();
         context.Out.WriteLine("the hidden kernel was Sobel x:");
         context.Out.WriteLine(hidden.ToString());

@@ -14,9 +14,9 @@ internal static class LearnOutputs
     /// <summary>The files, in the order they are written.</summary>
     public static readonly string[] Names = ["kernel.npy", "kernel.json", "loss.png", "kernel.png"];
 
-    public static void Write(string folder, FitResult result, FitOptions options, string input, string target)
+    public static void Write(string folder, FilePlan plan, FitResult result, FitOptions options, string input, string target)
     {
-        OutputFolder.Prepare(folder, "--out", recursive: false);
+        OutputFolder.Prepare(folder, "--out", recursive: false, plan);
         result.Kernel.SaveNpy(Path.Combine(folder, "kernel.npy"));
         AtomicFile.WriteText(Path.Combine(folder, "kernel.json"), Json(result, options, input, target));
         var size = $"{options.KernelHeight}×{options.KernelWidth}";

@@ -24,6 +24,7 @@ internal static class BackwardEngine
                 continue;
             }
 
+            node.ThrowIfReleased();
             var inputGradients = node.Apply(gradient);
             if (!retainGraph)
             {

@@ -40,7 +40,22 @@ public abstract class Node
     /// </summary>
     internal bool SavedTensorsReleased { get; private set; }
 
+    /// <summary>Whether the node keeps tensors for its backward pass (PyTorch's saved variables): then a pass after they were released is an error, as in PyTorch, even one that would not read them.</summary>
+    internal virtual bool SavesTensors => false;
+
     internal void ReleaseSavedTensors() => SavedTensorsReleased = true;
+
+    /// <summary>PyTorch's error for a second pass through tensors a first pass freed.</summary>
+    internal void ThrowIfReleased()
+    {
+        if (SavedTensorsReleased && SavesTensors)
+        {
+            throw new InvalidOperationException(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+                "Saved intermediate values of the graph are freed when you call Backward(). Specify retainGraph: true if you need to backward " +
+                $"through the graph a second time (here through {Name}).");
+        }
+    }
 
     /// <summary>Whether input <paramref name="index"/> needs a gradient (PyTorch's <c>needs_input_grad</c>).</summary>
     protected bool NeedsInputGrad(int index) => _next[index] is not null;
@@ -59,13 +74,7 @@ internal readonly struct SavedTensor(Tensor tensor)
 
     public Tensor Get(Node owner)
     {
-        if (owner.SavedTensorsReleased)
-        {
-            throw new InvalidOperationException(
-                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
-                "Saved intermediate values of the graph are freed when you call Backward(). Specify retainGraph: true if you need to backward " +
-                $"through the graph a second time (here through {owner.Name}).");
-        }
+        owner.ThrowIfReleased();
 
         var current = tensor.Storage.Version;
         if (current != _version)

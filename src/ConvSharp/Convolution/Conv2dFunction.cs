@@ -25,6 +25,8 @@ internal sealed class ConvolutionBackward0(Tensor input, Tensor weight, Tensor? 
     private readonly SavedTensor _input = new(input);
     private readonly SavedTensor _weight = new(weight);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
         var g = geometry;

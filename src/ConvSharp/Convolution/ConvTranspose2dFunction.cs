@@ -45,6 +45,8 @@ internal sealed class ConvolutionBackward1(Tensor input, Tensor weight, Tensor? 
     private readonly SavedTensor _input = new(input);
     private readonly SavedTensor _weight = new(weight);
 
+    internal override bool SavesTensors => true;
+
     public override string Name => "ConvolutionBackward0";
 
     internal override Tensor?[] Apply(Tensor gradOutput)

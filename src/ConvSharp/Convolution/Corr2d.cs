@@ -80,6 +80,8 @@ internal sealed class Corr2dBackward0(Tensor X, Tensor K) : Node
     private readonly SavedTensor _x = new(X);
     private readonly SavedTensor _k = new(K);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
         var x = _x.Get(this).ToArray2D();

@@ -147,6 +147,9 @@ internal static class Pad
 /// <summary>Scatters the gradient of a padded tensor back through the index maps (border copies add up).</summary>
 internal sealed class PadBackward(PaddingMode mode, int[] inputShape, int[] rows, int[] cols) : Node
 {
+    /// <summary>PyTorch saves the input for the border modes (not for the constant one), so a second pass through them is refused there too.</summary>
+    internal override bool SavesTensors => mode != PaddingMode.Zeros;
+
     public override string Name => mode switch
     {
         PaddingMode.Zeros => "ConstantPadNdBackward0",

@@ -59,8 +59,7 @@ internal static partial class AtomicFile
         }
 
         // A name of at most 255 bytes whatever the target's length: the target's name is shortened to fit.
-        var name = Path.GetFileName(full);
-        var prefix = Path.Combine(folder, $".{(name.Length > 100 ? name[..100] : name)}.convsharp-");
+        var prefix = Path.Combine(folder, $".{Shorten(Path.GetFileName(full), 200)}.convsharp-");
         for (var attempt = 0; ; attempt++)
         {
             var temporary = $"{prefix}{Guid.NewGuid():N}.tmp";
@@ -95,10 +94,12 @@ internal static partial class AtomicFile
 
     /// <summary>
     /// Deletes the temporary files that runs killed while writing left in <paramref name="folder"/>
-    /// (and its subfolders when <paramref name="recursive"/>): files of this class's naming pattern
-    /// that no process holds locked. Nothing else is touched. Returns how many were removed.
+    /// (and its subfolders when <paramref name="recursive"/>): regular files of this class's naming
+    /// pattern that no process holds locked and that <paramref name="keep"/> does not claim (the
+    /// caller's inputs). Symbolic links, to files or folders, are neither followed nor removed, so
+    /// nothing outside the folder is touched. Returns how many were removed.
     /// </summary>
-    public static int RemoveStale(string folder, bool recursive)
+    public static int RemoveStale(string folder, bool recursive, Func<string, bool>? keep = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -106,10 +107,10 @@ internal static partial class AtomicFile
         }
 
         var removed = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = 0, IgnoreInaccessible = true };
+        var options = new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
         foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", options))
         {
-            if (!TemporaryName().IsMatch(Path.GetFileName(file)))
+            if (!TemporaryName().IsMatch(Path.GetFileName(file)) || keep?.Invoke(file) == true)
             {
                 continue;
             }
@@ -135,6 +136,24 @@ internal static partial class AtomicFile
         }
 
         return removed;
+    }
+
+    /// <summary>The longest start of <paramref name="name"/> that takes at most <paramref name="bytes"/> bytes in UTF-8, whole characters only.</summary>
+    private static string Shorten(string name, int bytes)
+    {
+        var (used, length) = (0, 0);
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (used + rune.Utf8SequenceLength > bytes)
+            {
+                break;
+            }
+
+            used += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
+        }
+
+        return name[..length];
     }
 
     [GeneratedRegex(@"^\..+\.convsharp-[0-9a-f]{32}\.tmp$")]

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace ConvSharp.Interop;
 
@@ -13,7 +12,7 @@ namespace ConvSharp.Interop;
 /// (converted to float32); writes version 1, little-endian float32, C order, as
 /// <c>numpy.save</c> does, byte for byte.
 /// </summary>
-public static partial class NpyFormat
+public static class NpyFormat
 {
     private const int MaxHeaderLength = 1 << 20;
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
@@ -206,20 +205,8 @@ public static partial class NpyFormat
 
     private static (ElementType Type, bool FortranOrder, int[] Shape) ParseHeader(string header)
     {
-        var descr = DescrPattern().Match(header);
-        var fortran = FortranPattern().Match(header);
-        var shape = ShapePattern().Match(header);
-        if (!descr.Success || !fortran.Success || !shape.Success)
-        {
-            throw new InvalidDataException($"the .npy header is not a dict with 'descr', 'fortran_order' and 'shape': {header.Trim()}");
-        }
-
-        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
-                ? v
-                : throw new InvalidDataException($"the .npy shape ({shape.Groups[1].Value}) has a dimension that is not a size: '{d}'"))
-            .ToArray();
-        return (ElementType.Parse(descr.Groups[1].Value), fortran.Groups[1].Value == "True", dims);
+        var (descr, fortranOrder, shape) = NpyHeader.Parse(header);
+        return (ElementType.Parse(descr), fortranOrder, shape);
     }
 
     private static byte[] ReadExactly(Stream stream, int count, string what)
@@ -234,14 +221,6 @@ public static partial class NpyFormat
         return buffer;
     }
 
-    [GeneratedRegex(@"['""]descr['""]\s*:\s*['""]([^'""]+)['""]")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"['""]fortran_order['""]\s*:\s*(True|False)")]
-    private static partial Regex FortranPattern();
-
-    [GeneratedRegex(@"['""]shape['""]\s*:\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 
     /// <summary>A NumPy dtype string such as <c>&lt;f4</c>: byte order, kind, size in bytes.</summary>
     private sealed record ElementType(string Descr, bool BigEndian, char Kind, int Size)
@@ -276,7 +255,8 @@ public static partial class NpyFormat
                     ('u', 2) => U16(bytes),
                     ('u', 4) => U32(bytes),
                     ('u', 8) => U64(bytes),
-                    _ => bytes[0],
+                    ('u', 1) => bytes[0],
+                    _ => bytes[0] == 0 ? 0 : 1, // b1, a bool: any byte but 0 is True, as NumPy reads it
                 };
             }
         }

@@ -142,9 +142,10 @@ public static class Kernels
     /// </summary>
     public static Tensor Derivative(int order)
     {
-        if (order < 1 || order > 128)
+        if (order < 1 || order > 24)
         {
-            throw new ArgumentException($"the derivative order must be between 1 and 128, but got {order}", nameof(order));
+            // Beyond 24 the binomial taps are no longer exact in float32, and the kernel no longer sums to 0.
+            throw new ArgumentException($"the derivative order must be between 1 and 24 (its taps are exact in float32 up to there), but got {order}", nameof(order));
         }
 
         var taps = new float[1, order + 1];
@@ -160,9 +161,10 @@ public static class Kernels
 
     private static (double[] Values, int Size) Sampled(double sigma, int size, Func<double, double, double, double> f)
     {
-        if (!(sigma > 0) || double.IsInfinity(sigma) || sigma > 100)
+        if (!(sigma >= 0.01 && sigma <= 100))
         {
-            throw new ArgumentException($"sigma must be a positive number up to 100, but got {sigma}", nameof(sigma));
+            // Below 0.01 the kernel is a single 1 anyway, and 2σ² underflows on the way there.
+            throw new ArgumentException($"sigma must be a number from 0.01 to 100, but got {sigma}", nameof(sigma));
         }
 
         var n = size > 0 ? size : (2 * (int)Math.Ceiling(3 * sigma)) + 1;

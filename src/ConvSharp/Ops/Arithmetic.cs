@@ -50,6 +50,8 @@ internal sealed class MulBackward0(Tensor a, Tensor b) : Node
     private readonly SavedTensor _a = new(a);
     private readonly SavedTensor _b = new(b);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor g) =>
     [
         NeedsInputGrad(0) ? (g * _b.Get(this)).SumTo(a.Dims) : null,
@@ -61,6 +63,8 @@ internal sealed class DivBackward0(Tensor a, Tensor b) : Node
 {
     private readonly SavedTensor _a = new(a);
     private readonly SavedTensor _b = new(b);
+
+    internal override bool SavesTensors => true;
 
     internal override Tensor?[] Apply(Tensor g)
     {

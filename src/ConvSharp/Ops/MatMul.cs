@@ -112,6 +112,8 @@ internal sealed class MmBackward0(Tensor a, Tensor b) : Node
     private readonly SavedTensor _a = new(a);
     private readonly SavedTensor _b = new(b);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor g) =>
     [
         NeedsInputGrad(0) ? MatMulOps.Mm(g, _b.Get(this).T) : null,
@@ -123,6 +125,8 @@ internal sealed class BmmBackward0(Tensor a, Tensor b) : Node
 {
     private readonly SavedTensor _a = new(a);
     private readonly SavedTensor _b = new(b);
+
+    internal override bool SavesTensors => true;
 
     internal override Tensor?[] Apply(Tensor g) =>
     [

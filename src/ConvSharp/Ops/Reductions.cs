@@ -92,6 +92,17 @@ internal static class Reductions
     {
         ArgumentNullException.ThrowIfNull(dims);
         var result = new SortedSet<int>();
+        if (x.Rank == 0)
+        {
+            // A scalar's dimension 0 (or −1) is itself: reducing over it reduces nothing, as in PyTorch.
+            foreach (var d in dims)
+            {
+                Shapes.WrapDim(d, 0, "sum/mean");
+            }
+
+            return [];
+        }
+
         foreach (var d in dims)
         {
             if (!result.Add(Shapes.WrapDim(d, x.Rank, "sum/mean")))

@@ -57,12 +57,16 @@ internal sealed class ExpBackward0(Tensor result) : Node
 {
     private readonly SavedTensor _result = new(result);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor g) => [g * _result.Get(this)];
 }
 
 internal sealed class LogBackward0(Tensor x) : Node
 {
     private readonly SavedTensor _x = new(x);
+
+    internal override bool SavesTensors => true;
 
     internal override Tensor?[] Apply(Tensor g) => [g / _x.Get(this)];
 }
@@ -71,6 +75,8 @@ internal sealed class SqrtBackward0(Tensor result) : Node
 {
     private readonly SavedTensor _result = new(result);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor g) => [g / (_result.Get(this) * 2f)];
 }
 
@@ -78,12 +84,16 @@ internal sealed class AbsBackward0(Tensor x) : Node
 {
     private readonly SavedTensor _x = new(x);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor g) => [g * Elementwise.Map(_x.Get(this), new SignOperator())];
 }
 
 internal sealed class PowBackward0(Tensor x, float exponent) : Node
 {
     private readonly SavedTensor _x = new(x);
+
+    internal override bool SavesTensors => true;
 
     internal override Tensor?[] Apply(Tensor g) =>
         [exponent == 0f ? g * 0f : g * (_x.Get(this).Pow(exponent - 1f) * exponent)];
@@ -93,12 +103,16 @@ internal sealed class ReluBackward0(Tensor result) : Node
 {
     private readonly SavedTensor _result = new(result);
 
+    internal override bool SavesTensors => true;
+
     internal override Tensor?[] Apply(Tensor g) => [Elementwise.Zip(_result.Get(this), g, new WhereFirstPositiveOperator())];
 }
 
 internal sealed class SigmoidBackward0(Tensor result) : Node
 {
     private readonly SavedTensor _result = new(result);
+
+    internal override bool SavesTensors => true;
 
     internal override Tensor?[] Apply(Tensor g)
     {
@@ -110,6 +124,8 @@ internal sealed class SigmoidBackward0(Tensor result) : Node
 internal sealed class TanhBackward0(Tensor result) : Node
 {
     private readonly SavedTensor _result = new(result);
+
+    internal override bool SavesTensors => true;
 
     internal override Tensor?[] Apply(Tensor g)
     {

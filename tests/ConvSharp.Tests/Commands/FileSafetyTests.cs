@@ -52,17 +52,29 @@ public class FileSafetyTests
     }
 
     [Fact]
-    public void Case1_a_link_named_as_the_output_is_replaced_not_the_file_it_points_to()
+    public void Case1_an_output_that_is_a_link_to_the_input_or_the_same_file_is_refused()
     {
         using var folder = new TempFolder();
         var photo = folder.File("photo.png");
         Photo(photo);
         var before = Hash(photo);
-        File.CreateSymbolicLink(folder.File("edges.png"), photo);
-        var (code, _, error) = CliRunner.Run("apply", photo, "-k", "sobel-x", "-o", folder.File("edges.png"));
-        Assert.True(code == 0, error);
+        File.CreateSymbolicLink(folder.File("link.png"), photo);
+        Assert.Contains("would replace the input", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "sobel-x", "-o", folder.File("link.png")), StringComparison.Ordinal);
+        Assert.Contains("would replace the input", CliRunner.RunExpectingOneLineError(2, "apply", folder.File("link.png"), "-k", "sobel-x", "-o", folder.File("link.png")), StringComparison.Ordinal);
+
+        // The same file by another name: a hard link (a second mount of the folder is the same case).
+        if (OperatingSystem.IsLinux())
+        {
+            using (var ln = Process.Start("ln", [photo, folder.File("hard.png")]))
+            {
+                ln.WaitForExit();
+            }
+
+            Assert.Contains("would replace the input", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "sobel-x", "-o", folder.File("hard.png")), StringComparison.Ordinal);
+        }
+
         Assert.Equal(before, Hash(photo));
-        Assert.Null(new FileInfo(folder.File("edges.png")).LinkTarget);
+        Assert.NotNull(new FileInfo(folder.File("link.png")).LinkTarget);
     }
 
     [Fact]
@@ -177,6 +189,81 @@ public class FileSafetyTests
     }
 
     [Fact]
+    public void Case4_cleanup_stays_in_the_output_folder_and_never_takes_an_input()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.File("out"));
+        Directory.CreateDirectory(folder.File("elsewhere"));
+        var outside = folder.File("elsewhere", $".z.png.convsharp-{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(outside, "not this run's");
+        Directory.CreateSymbolicLink(folder.File("out", "link"), folder.File("elsewhere"));
+        Directory.CreateSymbolicLink(folder.File("out", "loop"), folder.File("out"));
+        Directory.CreateDirectory(folder.File("in"));
+        Photo(folder.File("in", "a.png"));
+
+        // A kernel file named like a temporary file, in the folder being cleaned: it is an input.
+        var kernel = folder.File("out", $".k.json.convsharp-{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(kernel, "[[1, -1]]");
+        var (code, _, error) = CliRunner.Run("apply", folder.File("in"), "-k", kernel, "-o", folder.File("out"));
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(outside), "a file behind a link to another folder was removed");
+        Assert.True(File.Exists(kernel), "the run's own kernel file was removed");
+    }
+
+    [Fact]
+    public void Case6_pipes_and_devices_are_refused_without_being_opened()
+    {
+        using var folder = new TempFolder();
+        var photo = folder.File("photo.png");
+        Photo(photo);
+        Assert.Contains("not a regular file", CliRunner.RunExpectingOneLineError(1, "apply", photo, "-k", "/dev/zero"), StringComparison.Ordinal);
+        if (OperatingSystem.IsLinux())
+        {
+            using (var mkfifo = Process.Start("mkfifo", [folder.File("pipe.png"), folder.File("pipe.npy")]))
+            {
+                mkfifo.WaitForExit();
+            }
+
+            Assert.Contains("not a regular file", CliRunner.RunExpectingOneLineError(1, "apply", folder.File("pipe.png"), "-k", "edge"), StringComparison.Ordinal);
+            Assert.Contains("not a regular file", CliRunner.RunExpectingOneLineError(1, "apply", photo, "-k", folder.File("pipe.npy")), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Case13_a_bad_output_folder_is_refused_before_any_work()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("afile"), "a file");
+        var photo = folder.File("photo.png");
+        Photo(photo);
+        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "tour", "--out", folder.File("afile")), StringComparison.Ordinal);
+        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "learn", "--out", folder.File("afile")), StringComparison.Ordinal);
+        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "kernels", "sobel-x", "--png", folder.File("afile", "k.png")), StringComparison.Ordinal);
+        Assert.Contains("between 1 and 256", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "--threads", "0"), StringComparison.Ordinal);
+        Assert.Contains("give one or the other", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "--format", "jpg", "-o", folder.File("o.png")), StringComparison.Ordinal);
+        Assert.Contains("between 1 and 24", CliRunner.RunExpectingOneLineError(2, "kernels", "derivative:100"), StringComparison.Ordinal);
+        Assert.Contains("from 0.01 to 100", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "gaussian:1e-300"), StringComparison.Ordinal);
+        Assert.Contains("Must be one of", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "--mode", "mirror"), StringComparison.Ordinal);
+        Assert.Contains(
+            "--mode reflect mirrors the image without repeating its edge, so the padding can be at most 23 rows",
+            CliRunner.RunExpectingOneLineError(1, "apply", photo, "-k", "edge", "--mode", "reflect", "--padding", "24"),
+            StringComparison.Ordinal);
+        Assert.Equal(["afile", "photo.png"], Directory.EnumerateFileSystemEntries(folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Case13_a_long_name_that_the_file_system_takes_can_be_written()
+    {
+        using var folder = new TempFolder();
+        var photo = folder.File("photo.png");
+        Photo(photo);
+        var name = folder.File(new string('中', 80) + ".png"); // 244 bytes of UTF-8
+        var (code, _, error) = CliRunner.Run("apply", photo, "-k", "edge", "-o", name);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(name));
+    }
+
+    [Fact]
     public void Case11_running_out_of_memory_is_one_line()
     {
         using var folder = new TempFolder();
@@ -201,7 +288,7 @@ public class FileSafetyTests
         Assert.Contains("between 1 and 1001", CliRunner.RunExpectingOneLineError(2, "kernels", "box:46000"), StringComparison.Ordinal);
         Assert.Contains("between 1 and 1001", CliRunner.RunExpectingOneLineError(2, "apply", small, "-k", "box:30000"), StringComparison.Ordinal);
         Assert.Contains("more than the 268435456 pixels apply draws", CliRunner.RunExpectingOneLineError(1, "apply", small, "-k", "edge", "--padding", "20000", "--mode", "zeros"), StringComparison.Ordinal);
-        Assert.Contains("more than the 268435456 pixels apply draws", CliRunner.RunExpectingOneLineError(1, "apply", small, "-k", "edge", "--padding", "2147483647", "--npy", "-o", folder.File("o.png")), StringComparison.Ordinal);
+        Assert.Contains("more than the 268435456 pixels apply draws", CliRunner.RunExpectingOneLineError(1, "apply", small, "-k", "edge", "--padding", "2147483647", "--mode", "zeros", "--npy", "-o", folder.File("o.png")), StringComparison.Ordinal);
         Assert.Contains("at most 1024 taps a side", CliRunner.RunExpectingOneLineError(2, "learn", small, small, "--size", "5000"), StringComparison.Ordinal);
         Assert.Contains("--threads must be between 1 and 256", CliRunner.RunExpectingOneLineError(2, "apply", folder.Path, "-k", "edge", "-o", folder.File("out"), "--threads", "100000"), StringComparison.Ordinal);
         Assert.Equal(["small.png"], Directory.EnumerateFileSystemEntries(folder.Path).Select(Path.GetFileName));

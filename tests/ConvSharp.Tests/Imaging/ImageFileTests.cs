@@ -171,6 +171,38 @@ public class ImageFileTests
         Assert.True(code is 0 or 1, error);
     }
 
+    /// <summary>
+    /// A full disk while a picture is encoded: the write fails inside SkiaSharp's native encoder,
+    /// where a .NET exception cannot pass (it ended the process). The guarded stream turns it into
+    /// a failed write, the encoder stops, and the exception comes back on this side.
+    /// </summary>
+    [Fact]
+    public void A_write_that_fails_inside_the_encoder_comes_back_as_an_exception()
+    {
+        using var bitmap = PixelConversion.ToBitmap(ImageFile.Load(Photos.Data("coffee.png")));
+        foreach (var format in new[] { SkiaSharp.SKEncodedImageFormat.Png, SkiaSharp.SKEncodedImageFormat.Jpeg, SkiaSharp.SKEncodedImageFormat.Webp })
+        {
+            using var full = new FullDisk(capacity: 2000);
+            using var output = new GuardedWStream(full);
+            Assert.False(bitmap.Encode(output, format, 90));
+            Assert.IsType<IOException>(output.Failure);
+        }
+    }
+
+    /// <summary>A stream that takes <c>capacity</c> bytes, then fails as a full disk does.</summary>
+    private sealed class FullDisk(int capacity) : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Length + buffer.Length > capacity)
+            {
+                throw new IOException("No space left on device");
+            }
+
+            base.Write(buffer);
+        }
+    }
+
     [Fact]
     public void Saving_rejects_what_cannot_be_a_picture_and_leaves_no_file()
     {

@@ -111,8 +111,8 @@ internal static unsafe class FftConv
         });
     }
 
-    /// <summary>The largest kernel side FFT takes: its tiles (twice the kernel) then stay within the workspace.</summary>
-    public const int MaxKernel = 512;
+    /// <summary>The largest kernel side FFT takes: its tiles (2048 × 2048, twice the kernel) then stay within one workspace buffer.</summary>
+    public const int MaxKernel = 1024;
 
     /// <summary>A power of two at least twice the kernel, 128 in the usual case (the best cost per output), smaller for small images.</summary>
     private static int TileSize(in ConvGeometry g)
