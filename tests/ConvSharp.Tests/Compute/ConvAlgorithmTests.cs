@@ -167,6 +167,35 @@ public class ConvAlgorithmTests
         }
     }
 
+    /// <summary>
+    /// FFT takes kernels up to 1024 a side (2048-wide tiles); above 512 the direct loops took
+    /// minutes on a large image. Checked against the direct loops (themselves checked against the
+    /// reference above), since the reference would take minutes here.
+    /// </summary>
+    [Fact]
+    public void Fft_takes_kernels_up_to_1024_a_side()
+    {
+        var data = new TestData(11);
+        var x = data.Normal(1, 1, 700, 640);
+        var w = data.Normal(1, 1, 600, 520) * 1e-3f;
+        Tensor fft, direct;
+        using (ConvPlanOptions.Use(new ConvPlanOptions { Algorithm = ConvAlgorithm.Fft }))
+        {
+            fft = Functional.Conv2d(x, w);
+        }
+
+        using (ConvPlanOptions.Use(new ConvPlanOptions { Algorithm = ConvAlgorithm.Direct }))
+        {
+            direct = Functional.Conv2d(x, w);
+        }
+
+        Assert.Equal([1, 1, 101, 121], fft.Shape);
+        Expect.Close(direct, fft, rtol: 1e-3, atol: 1e-4);
+        var g = Shape(1, 1, 1100, 1100, 1, 1024, 1024, 1, 1, 0, 1);
+        Assert.True(ConvPlanner.CanRun(ConvAlgorithm.Fft, g, ConvDirection.Forward, out var reason), reason);
+        Assert.False(ConvPlanner.CanRun(ConvAlgorithm.Fft, Shape(1, 1, 1100, 1100, 1, 1025, 3, 1, 1, 0, 1), ConvDirection.Forward, out _));
+    }
+
     internal static ConvGeometry Shape(int n, int c, int h, int w, int oc, int kh, int kw, int stride, int dilation, int padding, int groups) =>
         ConvGeometry.Create([n, c, h, w], [oc, c / groups, kh, kw], [oc], stride, padding, dilation, groups);
 
