@@ -80,12 +80,8 @@ public static class ImageFile
             throw new FileNotFoundException($"{path}: no such file", path);
         }
 
-        // A pipe or a device reports no length: refused before it is opened (opening a pipe waits for a writer).
-        var length = new FileInfo(path).Length;
-        if (length == 0)
-        {
-            throw new InvalidDataException($"{path}: the file is empty (or not a regular file: a pipe or a device)");
-        }
+        // A pipe or a device is refused before it is opened (opening a pipe waits for a writer).
+        var length = InputFile.Length(path);
 
         using (File.OpenRead(path))
         {
@@ -165,7 +161,7 @@ public static class ImageFile
 
         if (failure is not null)
         {
-            throw new IOException($"cannot write {path}: {failure.Message}", failure);
+            throw file.Failure(failure);
         }
 
         if (!encoded)

@@ -62,7 +62,7 @@ public static partial class ReceptiveField
         return layers;
     }
 
-    [GeneratedRegex(@"^(?<kind>conv|pool)(?<k>\d+)(x(?<k2>\d+))?(s(?<s>\d+))?(d(?<d>\d+))?(p(?<p>\d+))?$")]
+    [GeneratedRegex(@"^(?<kind>conv|pool)(?<k>[0-9]+)(x(?<k2>[0-9]+))?(s(?<s>[0-9]+))?(d(?<d>[0-9]+))?(p(?<p>[0-9]+))?$")]
     private static partial Regex LayerPattern();
 
     private static int Int(string text, string token) =>

@@ -10,12 +10,7 @@ public partial class Tensor
     public static Tensor LoadNpy(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (File.Exists(path) && new FileInfo(path).Length == 0)
-        {
-            // A pipe or a device reports no length: refused before it is opened (and read forever).
-            throw new InvalidDataException($"{path}: the file is empty (or not a regular file: a pipe or a device)");
-        }
-
+        InputFile.Length(path); // a pipe or a device is refused before it is opened (and read for ever)
         using var stream = File.OpenRead(path);
         return NpyFormat.Read(stream, path);
     }

@@ -104,7 +104,7 @@ public partial class Tensor
 
     /// <summary>The elements in row-major order: the storage itself when contiguous, else a copy.</summary>
     internal ReadOnlySpan<float> ContiguousSpan() =>
-        IsContiguous ? Storage.Data.AsSpan(Offset, NumElements) : ToArray();
+        NumElements == 0 ? [] : IsContiguous ? Storage.Data.AsSpan(Offset, NumElements) : ToArray(); // an empty view's offset may lie past its storage
 
     /// <summary>A copy of the elements in row-major order.</summary>
     public float[] ToArray()
@@ -117,6 +117,11 @@ public partial class Tensor
     /// <summary>Copies the elements in row-major order into <paramref name="destination"/> (NumElements long).</summary>
     internal void CopyTo(float[] destination)
     {
+        if (NumElements == 0)
+        {
+            return; // an empty view's offset may lie past its storage
+        }
+
         if (IsContiguous)
         {
             Storage.Data.AsSpan(Offset, NumElements).CopyTo(destination);

@@ -164,6 +164,7 @@ public class BadInputTests
         Fails(() => Kernels.Derivative(25), "between 1 and 24");
         Fails(() => Kernels.Gaussian(1e-300), "from 0.01 to 100");
         Fails(() => Kernels.LaplacianOfGaussian(1e-40), "from 0.01 to 100");
+        Fails(() => Kernels.Gaussian(1.0, size: -3), "or 0 to take");
         Fails(() => Kernels.Box(0), "between 1 and 1001");
         Fails(() => Kernels.Box(46000), "between 1 and 1001", "46000");
     }

@@ -232,6 +232,47 @@ public partial class ExtremeArgumentTests
         constant.Backward(); // PyTorch saves nothing for a constant pad
     }
 
+    [Fact]
+    public void Empty_views_whose_offset_lies_past_their_storage_are_empty_tensors()
+    {
+        var column = Tensor.Zeros(0, 3)[.., 1];
+        Assert.Equal([0], (column + 1f).Shape);
+        Assert.Equal(0f, column.Sum().Item());
+        Assert.Equal([0], column.Clone().Shape);
+        Assert.Empty(column.ToArray());
+        Assert.Equal([0, 3], Tensor.Zeros(0, 3).Flip(1).Shape);
+        Assert.Equal([0, 1], Tensor.Zeros(0, 3).Narrow(1, 2, 1).Contiguous().Shape);
+    }
+
+    [Fact]
+    public void Transforms_that_overflow_or_smear_an_infinity_give_way_to_the_exact_algorithm()
+    {
+        // FFT: sums of a tile's worth of 1e35 overflow float; one infinite pixel smeared NaN over its tile.
+        var bright = Tensor.Ones(1, 1, 300, 300) * 1e35f;
+        var blur = F.Conv2d(bright, Tensor.Ones(1, 1, 15, 15) / 225f);
+        Assert.All(blur.ToArray(), v => Assert.Equal(1e35f, v, 1e30f));
+
+        var spot = Tensor.Ones(1, 1, 300, 300);
+        spot[0, 0, 150, 150] = float.PositiveInfinity;
+        var response = F.Conv2d(spot, Tensor.Ones(1, 1, 15, 15)).ToArray();
+        Assert.Equal(225, response.Count(float.IsPositiveInfinity));
+        Assert.DoesNotContain(response, float.IsNaN);
+
+        // Winograd: 16 channels of 1e37 averaged.
+        var channels = Tensor.Ones(1, 16, 20, 20) * 1e37f;
+        var mean = F.Conv2d(channels, Tensor.Ones(16, 16, 3, 3) / 144f);
+        Assert.All(mean.ToArray(), v => Assert.Equal(1e37f, v, 1e32f));
+    }
+
+    [Fact]
+    public void A_broadcast_view_is_summed_without_copying_what_it_repeats()
+    {
+        var repeated = Tensor.Ones(1).Expand(1 << 27);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(1 << 27, repeated.Sum().Item());
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the sum copied the view");
+    }
+
     [GeneratedRegex("\"(CONVSHARP_[A-Z0-9_]+)\"")]
     private static partial Regex EnvironmentRead();
 }

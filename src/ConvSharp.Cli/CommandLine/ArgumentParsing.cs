@@ -16,8 +16,8 @@ internal static partial class ArgumentParsing
         ["symmetric"] = PaddingMode.Symmetric,
     };
 
-    /// <summary>"3x3", "5X7" or "3" (square) as (KH, KW).</summary>
-    public static (int Height, int Width) Size(string text)
+    /// <summary>"3x3", "5X7" or "3" (square) as (KH, KW), each at most <paramref name="max"/>.</summary>
+    public static (int Height, int Width) Size(string text, int max)
     {
         var match = SizePattern().Match(text.Trim());
         if (!match.Success)
@@ -27,9 +27,9 @@ internal static partial class ArgumentParsing
 
         var height = PositiveInt(match.Groups[1].Value, "the kernel height");
         var width = match.Groups[2].Success ? PositiveInt(match.Groups[2].Value, "the kernel width") : height;
-        if (Math.Max(height, width) > Filtering.KernelSpec.MaxSide)
+        if (Math.Max(height, width) > max)
         {
-            throw new UsageException($"a kernel of {height}×{width} is larger than the commands take: at most {Filtering.KernelSpec.MaxSide} taps a side");
+            throw new UsageException($"a kernel of {height}×{width} is larger than this command takes: at most {max} taps a side");
         }
 
         return (height, width);
@@ -69,6 +69,6 @@ internal static partial class ArgumentParsing
             ? value
             : throw new UsageException($"{what} must be a whole number ≥ 1, but got '{text}'");
 
-    [GeneratedRegex(@"^(\d+)(?:[xX×](\d+))?$")]
+    [GeneratedRegex(@"^([0-9]+)(?:[xX×]([0-9]+))?$")]
     private static partial Regex SizePattern();
 }

@@ -14,6 +14,7 @@ internal static class OutputFolder
     public static int Prepare(string folder, string option, bool recursive, FilePlan? plan = null)
     {
         var full = Create(folder, option);
+        Probe(full, folder, option);
         return AtomicFile.RemoveStale(full, recursive, plan is null ? null : plan.IsInput);
     }
 
@@ -24,15 +25,12 @@ internal static class OutputFolder
         var full = Path.GetFullPath(string.IsNullOrEmpty(folder) ? "." : folder);
         for (var probe = full; probe is not null; probe = Path.GetDirectoryName(probe))
         {
-            if (File.Exists(probe))
-            {
-                throw new UsageException($"{option}: cannot write into {folder}: {probe} is a file, not a folder");
-            }
-
             if (Directory.Exists(probe))
             {
                 break;
             }
+
+            NotAFolder(probe, folder, option);
         }
 
         Directory.CreateDirectory(full);
@@ -52,17 +50,39 @@ internal static class OutputFolder
         var probe = full;
         while (!Directory.Exists(probe))
         {
-            if (File.Exists(probe))
-            {
-                throw new UsageException($"{option}: cannot write into {folder}: {probe} is a file, not a folder");
-            }
-
+            NotAFolder(probe, folder, option);
             probe = Path.GetDirectoryName(probe) ?? throw new IOException($"{option}: cannot write into {folder}: no folder above it exists");
         }
 
-        using (AtomicFile.Create(Path.Combine(probe, "write-check")))
+        Probe(probe, folder, option);
+    }
+
+    /// <summary>Refuses <paramref name="probe"/>, which is not a folder, if something is there: a file, or a link that leads nowhere.</summary>
+    private static void NotAFolder(string probe, string folder, string option)
+    {
+        if (File.Exists(probe))
         {
-            // Made and, undisposed of a commit, removed again: only the right to write is tested.
+            throw new UsageException($"{option}: cannot write into {folder}: {probe} is a file, not a folder");
+        }
+
+        if (new FileInfo(probe).LinkTarget is not null)
+        {
+            throw new UsageException($"{option}: cannot write into {folder}: {probe} is a symbolic link that leads nowhere (or round a loop)");
+        }
+    }
+
+    /// <summary>Makes and removes one temporary file in <paramref name="existing"/>: only the right to write there is tested.</summary>
+    private static void Probe(string existing, string folder, string option)
+    {
+        try
+        {
+            using (AtomicFile.Create(Path.Combine(existing, "write-check")))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{option}: cannot write into {folder}: {(e.InnerException ?? e).Message}", e);
         }
     }
 

@@ -51,7 +51,7 @@ internal static class LearnCommand
             }
 
             var sizeText = parseResult.GetValue(size) ?? (inputPath is null ? "3x3" : throw new UsageException("--size KHxKW is required: the size of the kernel to learn, e.g. --size 3x3"));
-            var (kh, kw) = ArgumentParsing.Size(sizeText);
+            var (kh, kw) = ArgumentParsing.Size(sizeText, MaxKernelSide);
             var paddingText = parseResult.GetValue(padding);
             var options = new FitOptions(
                 kh, kw,
@@ -74,6 +74,12 @@ internal static class LearnCommand
         }));
         return command;
     }
+
+    /// <summary>
+    /// The largest kernel learn fits: every epoch costs taps × pixels three times over (the
+    /// response and two gradients), so a 101 × 101 kernel on a full-size image is already seconds an epoch.
+    /// </summary>
+    public const int MaxKernelSide = 101;
 
     /// <summary>The most epochs a fit may run: at a few milliseconds each, hours.</summary>
     public const int MaxEpochs = 1_000_000;

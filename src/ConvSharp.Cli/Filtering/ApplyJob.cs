@@ -19,6 +19,19 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     /// <summary>Filters <paramref name="input"/> into <paramref name="output"/>; returns the display mapping used.</summary>
     public DisplayMap Run(string input, string output)
     {
+        try
+        {
+            return Filter(input, output);
+        }
+        catch (ArgumentException e)
+        {
+            // The library's words (a kernel that does not fit, a response that overflows float32) with the image they came from.
+            throw new CommandFailedException($"{input}: {CliContext.Describe(e)}");
+        }
+    }
+
+    private DisplayMap Filter(string input, string output)
+    {
         var (width, height) = ImageFile.Dimensions(input);
         CheckOutputSize(input, width, height);
         using var image = ImageFile.Open(input);
@@ -147,10 +160,17 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         public void Write(int first, int count, ReadOnlySpan<float> band)
         {
             var plane = count * _shape.Width;
-            for (var c = 0; c < _shape.Channels; c++)
+            try
             {
-                _file.Stream.Position = _header + (4 * ((((long)c * _shape.Height) + first) * _shape.Width));
-                NpyFormat.WriteValues(_file.Stream, band.Slice(c * plane, plane));
+                for (var c = 0; c < _shape.Channels; c++)
+                {
+                    _file.Stream.Position = _header + (4 * ((((long)c * _shape.Height) + first) * _shape.Width));
+                    NpyFormat.WriteValues(_file.Stream, band.Slice(c * plane, plane));
+                }
+            }
+            catch (IOException e)
+            {
+                throw _file.Failure(e);
             }
         }
 

@@ -37,7 +37,7 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             throw new UsageException($"--threads must be between 1 and {MaxThreads}, but got {threads}");
         }
 
-        var images = FolderScan.Images(source, target, out var others, out var loops)
+        var images = FolderScan.Images(source, target, out var others, out var loops, out var unreadable)
             .Where(path => FolderScan.InShard(path, shard.Index, shard.Count))
             .ToList();
         var outputs = OutputNames(images);
@@ -63,7 +63,7 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
         }
 
         var stale = OutputFolder.Prepare(target, "--output", recursive: true, plan);
-        var failures = new ConcurrentBag<(string Path, string Message)>();
+        var failures = new ConcurrentBag<(string Path, string Message)>(unreadable.Select(p => (Path.GetRelativePath(source, p.Path), p.Message)));
         var (done, skipped) = (0, 0);
 
         void Process(int index, Action advance)
@@ -138,12 +138,12 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
         }
 
         // One line per failure, each in the error format, so that a script can grep them.
-        context.Error.WriteLine($"convsharp apply: error: {failures.Count} of {images.Count} images failed and were skipped");
+        context.Error.WriteLine($"convsharp apply: error: {failures.Count - unreadable.Count} of {images.Count} images failed and were skipped{(unreadable.Count > 0 ? $", and {unreadable.Count} file(s) or folder(s) could not be read" : "")}");
         foreach (var (path, message) in failures.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             // Most messages already name the file; the others get its path in front.
             var full = Path.Combine(source, path);
-            context.Error.WriteLine($"convsharp apply: error: {(message.Contains(full, StringComparison.Ordinal) ? message : $"{full}: {message}")}");
+            context.Error.WriteLine(CliContext.OneLine($"convsharp apply: error: {(message.Contains(full, StringComparison.Ordinal) ? message : $"{full}: {message}")}"));
         }
 
         return CliContext.Failure;

@@ -13,10 +13,13 @@ internal static class FolderScan
     /// folder is read once: a link back up the tree (a loop) or a second link to a folder already
     /// read is passed over and counted in <paramref name="skippedFolders"/>. Folders whose real
     /// path lies under <paramref name="exclude"/> (an output folder inside the input) are left out.
-    /// <paramref name="others"/> counts the files that are not images.
+    /// <paramref name="others"/> counts the files that are not images. A folder that cannot be
+    /// read, or a name that is not valid UTF-8 (which .NET cannot open again), goes into
+    /// <paramref name="problems"/> and the scan goes on.
     /// </summary>
-    public static List<string> Images(string root, string? exclude, out int others, out int skippedFolders)
+    public static List<string> Images(string root, string? exclude, out int others, out int skippedFolders, out List<(string Path, string Message)> problems)
     {
+        problems = [];
         // Only an output folder inside the input is left out; an input inside the output is read whole.
         var excluded = exclude is null ? null : RealPath.Of(exclude);
         if (excluded is not null && !RealPath.IsInside(excluded, RealPath.Of(root)))
@@ -44,20 +47,42 @@ internal static class FolderScan
                 continue;
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder, "*", options))
+            string[] files, folders;
+            try
             {
-                if (ImageFile.ReadableExtensions.Contains(Path.GetExtension(path)))
-                {
-                    images.Add(Path.GetRelativePath(root, path));
-                }
-                else
+                files = Directory.GetFiles(folder, "*", options);
+                folders = Directory.GetDirectories(folder, "*", options);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add((folder, $"the folder cannot be read: {e.Message}"));
+                continue;
+            }
+
+            foreach (var path in files)
+            {
+                if (!ImageFile.ReadableExtensions.Contains(Path.GetExtension(path)))
                 {
                     others++;
                 }
+                else if (path.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    problems.Add((path, "the name is not valid UTF-8, so it cannot be opened by name; rename it"));
+                }
+                else
+                {
+                    images.Add(Path.GetRelativePath(root, path));
+                }
             }
 
-            foreach (var sub in Directory.EnumerateDirectories(folder, "*", options))
+            foreach (var sub in folders)
             {
+                if (sub.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    problems.Add((sub, "the folder's name is not valid UTF-8, so it cannot be opened by name; rename it"));
+                    continue;
+                }
+
                 pending.Push(sub);
             }
         }

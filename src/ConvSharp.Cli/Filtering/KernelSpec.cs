@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ConvSharp.Cli.CommandLine;
+using ConvSharp.Interop;
 
 namespace ConvSharp.Cli.Filtering;
 
@@ -75,12 +76,7 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label, str
             throw new FileNotFoundException($"kernel file {path}: no such file", path);
         }
 
-        var length = new FileInfo(path).Length;
-        if (length == 0)
-        {
-            throw new InvalidDataException($"kernel file {path} is empty (or not a regular file: a pipe or a device)");
-        }
-
+        var length = InputFile.Length(path); // a pipe or a device is refused unopened
         if (length > 64L << 20)
         {
             throw new InvalidDataException($"kernel file {path} is {length >> 20} MB; a kernel of at most {MaxNumbers} numbers fits in 64 MB");
@@ -98,6 +94,11 @@ internal sealed record KernelSpec(Tensor Weight, Tensor? Bias, string Label, str
         if (root.ValueKind == JsonValueKind.Array)
         {
             return new KernelSpec(FromJson(root, path), null, label, path);
+        }
+
+        if (root.ValueKind == JsonValueKind.Object && root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidDataException($"{path}: the key \"{twice.Key}\" appears twice; which one was meant?");
         }
 
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kernel", out var kernel))

@@ -11,6 +11,9 @@ internal static class LearnInputs
     /// </summary>
     public const long MaxPixels = 1L << 24;
 
+    /// <summary>The most channels learn takes: its whitening grows with their square, and its kernel picture draws one tile per pair.</summary>
+    public const int MaxChannels = 64;
+
     /// <summary>A (C, H, W) tensor from an image or a .npy of shape (H, W) or (C, H, W).</summary>
     public static Tensor Load(string path, string role)
     {
@@ -39,6 +42,11 @@ internal static class LearnInputs
         }
 
         CheckSize(path, role, tensor.Shape[1], tensor.Shape[2]);
+        if (tensor.Shape[0] > MaxChannels)
+        {
+            throw new InvalidDataException($"{role} {path} has {tensor.Shape[0]} channels; learn takes at most {MaxChannels}");
+        }
+
         return tensor;
     }
 

@@ -16,13 +16,17 @@ internal static class LearnOutputs
 
     public static void Write(string folder, FilePlan plan, FitResult result, FitOptions options, string input, string target)
     {
-        OutputFolder.Prepare(folder, "--out", recursive: false, plan);
-        result.Kernel.SaveNpy(Path.Combine(folder, "kernel.npy"));
-        AtomicFile.WriteText(Path.Combine(folder, "kernel.json"), Json(result, options, input, target));
+        // Everything is drawn before anything is written: a picture that cannot be made leaves no half set of files.
         var size = $"{options.KernelHeight}×{options.KernelWidth}";
         var final = result.Losses[^1].ToString("G3", CultureInfo.InvariantCulture);
-        LossPlot.Save(result.Losses, Path.Combine(folder, "loss.png"), $"learning a {size} kernel: final loss {final}");
-        ImageFile.Save(KernelImage(result.Kernel, $"learned {size} kernel"), Path.Combine(folder, "kernel.png"));
+        var plot = LossPlot.Render(result.Losses, $"learning a {size} kernel: final loss {final}");
+        var picture = KernelImage(result.Kernel, $"learned {size} kernel");
+        var json = Json(result, options, input, target);
+        OutputFolder.Prepare(folder, "--out", recursive: false, plan);
+        result.Kernel.SaveNpy(Path.Combine(folder, "kernel.npy"));
+        AtomicFile.WriteText(Path.Combine(folder, "kernel.json"), json);
+        AtomicFile.Write(Path.Combine(folder, "loss.png"), stream => stream.Write(plot));
+        ImageFile.Save(picture, Path.Combine(folder, "kernel.png"));
     }
 
     /// <summary>One kernel drawn with its values; several as a grid of signed maps.</summary>

@@ -1,5 +1,4 @@
 using ConvSharp.Imaging;
-using ConvSharp.Interop;
 using ScottPlot;
 using SkiaSharp;
 
@@ -19,8 +18,8 @@ internal static class LossPlot
         Fonts.Default = BundledFont.FamilyName;
     }
 
-    /// <summary>Writes log10(loss) against epoch to <paramref name="path"/>, atomically.</summary>
-    public static void Save(IReadOnlyList<float> losses, string path, string title)
+    /// <summary>log10(loss) against epoch, as PNG bytes.</summary>
+    public static byte[] Render(IReadOnlyList<float> losses, string title)
     {
         var plot = new Plot();
         var epochs = Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray();
@@ -38,8 +37,7 @@ internal static class LossPlot
             LabelFormatter = y => $"1e{y:0}",
         };
         plot.Axes.Left.TickGenerator = ticks;
-        var bytes = plot.GetImageBytes(800, 500, ImageFormat.Png);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
+        return plot.GetImageBytes(800, 500, ImageFormat.Png);
     }
 
     private sealed class BundledFontResolver : IFontResolver

@@ -58,6 +58,18 @@ internal static unsafe class ConvEngine
                     break;
             }
         }
+
+        // FFT and Winograd pass values through transforms that grow them (a tile's worth of sums,
+        // a few hundredfold): finite inputs near float's limit overflow there, and one infinite
+        // input smears NaN over a whole tile. Where either left a value that is not finite, the
+        // exact algorithm computes the call again, so the result is the definition's (∞ where it is ∞).
+        if (plan.Algorithm is ConvAlgorithm.Fft or ConvAlgorithm.Winograd4x3 && !VectorMath.AllFinite(output))
+        {
+            var exact = plan.Algorithm == ConvAlgorithm.Fft ? ConvAlgorithm.Direct
+                : ConvPlanner.CanRun(ConvAlgorithm.ImplicitGemm, g, ConvDirection.Forward, out _) ? ConvAlgorithm.ImplicitGemm
+                : ConvAlgorithm.Reference;
+            Forward(g, plan with { Algorithm = exact }, input, weight, bias, output);
+        }
     }
 
     public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, ConvPlanOptions options) =>

@@ -55,4 +55,34 @@ internal static class VectorMath
             destination[i] += value;
         }
     }
+
+    /// <summary>Whether every value is finite: v − v is 0 for a finite v and NaN for ±∞ and NaN.</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var bad = Vector<float>.Zero;
+            for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(values[i..]);
+                bad += v - v;
+            }
+
+            if (!Vector.EqualsAll(bad, Vector<float>.Zero))
+            {
+                return false;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -47,9 +47,11 @@ internal static class Pad
 
         if (rows > int.MaxValue || columns > int.MaxValue || elements > Array.MaxLength)
         {
+            var padded = $"[{string.Join(", ", shape[..^2])}{(shape.Length > 2 ? ", " : "")}{rows}, {columns}]";
             throw new ArgumentException(
-                $"pad: padding (left {pad.Left}, right {pad.Right}, top {pad.Top}, bottom {pad.Bottom}) of input {Shapes.Format(shape)} would make " +
-                $"[{string.Join(", ", shape[..^2])}{(shape.Length > 2 ? ", " : "")}{rows}, {columns}] ({elements:G4} elements), more than one .NET array holds ({Array.MaxLength})",
+                rows > int.MaxValue || columns > int.MaxValue
+                    ? $"pad: padding (left {pad.Left}, right {pad.Right}, top {pad.Top}, bottom {pad.Bottom}) of input {Shapes.Format(shape)} would make {padded}, and a tensor's dimension holds at most {int.MaxValue}"
+                    : $"pad: padding (left {pad.Left}, right {pad.Right}, top {pad.Top}, bottom {pad.Bottom}) of input {Shapes.Format(shape)} would make {padded} ({elements:G4} elements), more than one .NET array holds ({Array.MaxLength})",
                 nameof(pad));
         }
     }

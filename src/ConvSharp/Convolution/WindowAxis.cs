@@ -60,7 +60,10 @@ internal readonly record struct WindowAxis(long Padded, long DilatedKernel, long
         }
 
         throw new ArgumentException(
-            $"{op}: the output would have size [{string.Join(", ", shape.ToArray())}] ({elements:G4} elements), more than one .NET array holds ({Array.MaxLength}). " +
-            "Reduce the input, the padding or the dilation, or raise the stride");
+            fits
+                ? $"{op}: the output would have size [{string.Join(", ", shape.ToArray())}] ({elements:G4} elements), more than one .NET array holds ({Array.MaxLength}). " +
+                  "Reduce the input, the padding or the dilation, or raise the stride"
+                : $"{op}: the output would have size [{string.Join(", ", shape.ToArray())}], and a tensor's dimension holds at most {int.MaxValue}. " +
+                  "Reduce the input, the padding or the dilation, or raise the stride");
     }
 }

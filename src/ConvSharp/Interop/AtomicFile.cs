@@ -17,12 +17,42 @@ namespace ConvSharp.Interop;
 /// </remarks>
 internal static partial class AtomicFile
 {
+    /// <summary>The temporary files being written now, for <see cref="RemoveUnfinished"/>.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Unfinished = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Deletes the temporary files of writes still in progress: for a process about to end on a
+    /// signal (Ctrl-C, SIGTERM), which would otherwise leave them for the next run to clear.
+    /// </summary>
+    public static void RemoveUnfinished()
+    {
+        foreach (var temporary in Unfinished.Keys)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone already, or not ours to remove: the next run's cleanup will see.
+            }
+        }
+    }
+
     /// <summary>Calls <paramref name="write"/> on a fresh stream and moves the result to <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
         using var file = Create(path);
-        write(file.Stream);
+        try
+        {
+            write(file.Stream);
+        }
+        catch (IOException e)
+        {
+            throw file.Failure(e);
+        }
+
         file.Commit();
     }
 
@@ -58,6 +88,12 @@ internal static partial class AtomicFile
             throw new IOException($"cannot write {path}: it is a folder");
         }
 
+        if (FileStat.IsSpecial(full) is true)
+        {
+            // Renaming over it would replace a device or a pipe (/dev/null, say) with a regular file.
+            throw new IOException($"cannot write {path}: it is a device or a pipe, not a regular file");
+        }
+
         // A name of at most 255 bytes whatever the target's length: the target's name is shortened to fit.
         var prefix = Path.Combine(folder, $".{Shorten(Path.GetFileName(full), 200)}.convsharp-");
         for (var attempt = 0; ; attempt++)
@@ -80,6 +116,7 @@ internal static partial class AtomicFile
 
             if (File.Exists(temporary))
             {
+                Unfinished[temporary] = 0;
                 return new Pending(stream, temporary, full);
             }
 
@@ -111,6 +148,14 @@ internal static partial class AtomicFile
         foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", options))
         {
             if (!TemporaryName().IsMatch(Path.GetFileName(file)) || keep?.Invoke(file) == true)
+            {
+                continue;
+            }
+
+            // Never open a pipe (the open would wait for a writer) or a device; where the kind of
+            // file cannot be told, an empty file is left alone for the same reason.
+            var special = FileStat.IsSpecial(file);
+            if (special is true || (special is null && new FileInfo(file).Length == 0))
             {
                 continue;
             }
@@ -170,11 +215,24 @@ internal static partial class AtomicFile
         public void Commit()
         {
             ObjectDisposedException.ThrowIf(_done, this);
-            stream.Flush(flushToDisk: true);
-            File.Move(temporary, target, overwrite: true);
+            try
+            {
+                stream.Flush(flushToDisk: true);
+                File.Move(temporary, target, overwrite: true);
+            }
+            catch (IOException e)
+            {
+                throw Failure(e);
+            }
+
             _done = true;
+            Unfinished.TryRemove(temporary, out _);
             stream.Dispose();
         }
+
+        /// <summary>An error while writing, told of the file the user named rather than of its temporary stand-in.</summary>
+        public IOException Failure(Exception e) =>
+            new($"cannot write {target}: {e.Message.Replace(temporary, target, StringComparison.Ordinal)}", e);
 
         public void Dispose()
         {
@@ -184,8 +242,18 @@ internal static partial class AtomicFile
             }
 
             _done = true;
-            stream.Dispose();
-            File.Delete(temporary);
+            Unfinished.TryRemove(temporary, out _);
+            try
+            {
+                stream.Dispose(); // may throw: the last buffered bytes of a full disk
+            }
+            catch (IOException)
+            {
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
         }
     }
 }

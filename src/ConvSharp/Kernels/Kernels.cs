@@ -167,6 +167,11 @@ public static class Kernels
             throw new ArgumentException($"sigma must be a number from 0.01 to 100, but got {sigma}", nameof(sigma));
         }
 
+        if (size < 0)
+        {
+            throw new ArgumentException($"the kernel size must be odd and at most 1001, or 0 to take 2·⌈3σ⌉ + 1, but got {size}", nameof(size));
+        }
+
         var n = size > 0 ? size : (2 * (int)Math.Ceiling(3 * sigma)) + 1;
         if (n % 2 == 0 || n > 1001)
         {

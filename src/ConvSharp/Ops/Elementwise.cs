@@ -39,6 +39,11 @@ internal static class Elementwise
         var shape = Shapes.Broadcast(a.Dims, b.Dims);
         var tensor = Tensor.Uninitialized(shape);
         var result = tensor.Storage.Data;
+        if (result.Length == 0)
+        {
+            return tensor; // empty operands may be views whose offsets lie past their storage
+        }
+
         if (a.IsContiguous && b.IsContiguous && Shapes.Equal(a.Dims, b.Dims))
         {
             var x = a.Storage.Data.AsSpan(a.Offset, result.Length);

@@ -7,7 +7,7 @@ internal static class Reductions
 {
     public static Tensor Sum(Tensor x)
     {
-        var result = Tensor.Scalar((float)Total(x.ContiguousSpan()));
+        var result = Tensor.Scalar((float)Total(x));
         return Tensor.Record(result, () => new SumBackward0(x.Dims), x);
     }
 
@@ -20,7 +20,7 @@ internal static class Reductions
 
     public static Tensor Mean(Tensor x)
     {
-        var result = Tensor.Scalar((float)(Total(x.ContiguousSpan()) / x.NumElements));
+        var result = Tensor.Scalar((float)(Total(x) / x.NumElements));
         return Tensor.Record(result, () => new MeanBackward0(x.Dims), x);
     }
 
@@ -75,6 +75,22 @@ internal static class Reductions
         }
 
         return g.Expand(inputShape);
+    }
+
+    /// <summary>
+    /// The sum of every element in row-major order, read through the strides: a broadcast view
+    /// (<c>Expand</c>) is summed without copying out the elements it repeats.
+    /// </summary>
+    private static double Total(Tensor x)
+    {
+        if (x.IsContiguous)
+        {
+            return Total(x.ContiguousSpan());
+        }
+
+        var kernel = new TotalRowKernel(x.Storage.Data);
+        StridedLoop.Run(x.Dims, x.Strides, x.Offset, default, 0, default, 0, ref kernel);
+        return kernel.Total;
     }
 
     private static double Total(ReadOnlySpan<float> values)
@@ -157,4 +173,21 @@ internal sealed class MeanBackward0(int[] inputShape) : Node
 internal sealed class MeanBackward1(int[] inputShape, int[] dims, bool keepDim, int count) : Node
 {
     internal override Tensor?[] Apply(Tensor g) => [Reductions.Unreduce(g / count, inputShape, dims, keepDim)];
+}
+
+/// <summary>Adds every run of operand 0 into a double, in order (the same sum as over a contiguous copy).</summary>
+internal struct TotalRowKernel(float[] data) : IRowKernel
+{
+    public double Total { get; private set; }
+
+    public void Row(int length, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        var total = Total;
+        for (var j = 0; j < length; j++)
+        {
+            total += data[o0 + (j * s0)];
+        }
+
+        Total = total;
+    }
 }

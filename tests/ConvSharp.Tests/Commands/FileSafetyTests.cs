@@ -230,6 +230,64 @@ public class FileSafetyTests
     }
 
     [Fact]
+    public void Case6_links_to_pipes_and_pipes_named_like_leftovers_do_not_stop_a_run()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // pipes made by mkfifo: the Linux CI's case
+        }
+
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.File("in"));
+        Directory.CreateDirectory(folder.File("out"));
+        Photo(folder.File("in", "a.png"));
+        using (var mkfifo = Process.Start("mkfifo", [folder.File("pipe"), folder.File("out", $".x.png.convsharp-{Guid.NewGuid():N}.tmp")]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        File.CreateSymbolicLink(folder.File("in", "b.png"), folder.File("pipe"));
+        File.CreateSymbolicLink(folder.File("k.npy"), folder.File("pipe"));
+
+        // In a child process with a deadline: a regression here is a hang, not a failure.
+        var (code, error) = Cli.RunWithin(30, "apply", folder.File("in"), "-k", "edge", "-o", folder.File("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("b.png: not a regular file", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(folder.File("out", "a.png")));
+        (code, error) = Cli.RunWithin(30, "apply", folder.File("in", "a.png"), "-k", folder.File("k.npy"), "-o", folder.File("o.png"));
+        Assert.Equal(1, code);
+        Assert.Contains("not a regular file", error, StringComparison.Ordinal);
+        Assert.Contains("not a regular file", Assert.Throws<InvalidDataException>(() => Tensor.LoadNpy(folder.File("k.npy"))).Message, StringComparison.Ordinal);
+        Assert.Contains("a device or a pipe", Assert.Throws<IOException>(() => Tensor.Ones(2).SaveNpy(folder.File("pipe"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Case4_an_interrupted_run_removes_what_it_was_writing()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // SIGINT sent with kill(1)
+        }
+
+        using var input = new TempFolder();
+        using var output = new TempFolder();
+        for (var i = 0; i < 6; i++)
+        {
+            ImageFile.Save(Tensor.Rand(1, 1500, 1500), input.File($"big{i}.png"));
+        }
+
+        using var process = Cli.Start("apply", input.Path, "-k", "gaussian:3", "-o", output.Path, "--npy", "--threads", "2");
+        Thread.Sleep(1500);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.True(process.WaitForExit(30_000), "the run did not end on SIGINT");
+        Assert.Empty(Directory.EnumerateFiles(output.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void Case13_a_bad_output_folder_is_refused_before_any_work()
     {
         using var folder = new TempFolder();
@@ -289,7 +347,7 @@ public class FileSafetyTests
         Assert.Contains("between 1 and 1001", CliRunner.RunExpectingOneLineError(2, "apply", small, "-k", "box:30000"), StringComparison.Ordinal);
         Assert.Contains("more than the 268435456 pixels apply draws", CliRunner.RunExpectingOneLineError(1, "apply", small, "-k", "edge", "--padding", "20000", "--mode", "zeros"), StringComparison.Ordinal);
         Assert.Contains("more than the 268435456 pixels apply draws", CliRunner.RunExpectingOneLineError(1, "apply", small, "-k", "edge", "--padding", "2147483647", "--mode", "zeros", "--npy", "-o", folder.File("o.png")), StringComparison.Ordinal);
-        Assert.Contains("at most 1024 taps a side", CliRunner.RunExpectingOneLineError(2, "learn", small, small, "--size", "5000"), StringComparison.Ordinal);
+        Assert.Contains("at most 101 taps a side", CliRunner.RunExpectingOneLineError(2, "learn", small, small, "--size", "5000"), StringComparison.Ordinal);
         Assert.Contains("--threads must be between 1 and 256", CliRunner.RunExpectingOneLineError(2, "apply", folder.Path, "-k", "edge", "-o", folder.File("out"), "--threads", "100000"), StringComparison.Ordinal);
         Assert.Equal(["small.png"], Directory.EnumerateFileSystemEntries(folder.Path).Select(Path.GetFileName));
     }
@@ -322,6 +380,20 @@ public class FileSafetyTests
     /// <summary>The real <c>convsharp</c> as a child process: what a kill, a memory limit or an exit code can only be seen from outside.</summary>
     private static class Cli
     {
+        /// <summary>Runs to the end, or fails the test (and kills the process) after <paramref name="seconds"/>.</summary>
+        public static (int Code, string Error) RunWithin(int seconds, params string[] args)
+        {
+            using var process = Start(args);
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(seconds * 1000))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"convsharp {string.Join(" ", args)} did not finish within {seconds} s");
+            }
+
+            return (process.ExitCode, error.Result);
+        }
+
         public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
         public static Process Start(Dictionary<string, string> environment, params string[] args)

@@ -39,6 +39,8 @@ public class SmallCommandTests
     [InlineData(new[] { "rf", "conv99999999999" }, "99999999999 is too large")]
     [InlineData(new[] { "rf", "conv2147483647,conv2147483647" }, "would be 4294967293 pixels wide")]
     [InlineData(new[] { "rf", "conv3s0" }, "got kernel 3, stride 0, dilation 1, padding 1")]
+    [InlineData(new[] { "rf", "conv٣" }, "cannot read layer 'conv٣'")]
+    [InlineData(new[] { "learn", "--size", "102" }, "at most 101 taps a side")]
     public void Bad_arguments_get_one_line(string[] args, string message)
     {
         var line = CliRunner.RunExpectingOneLineError(2, args);
