@@ -82,7 +82,8 @@ internal static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{option}: cannot write into {folder}: {(e.InnerException ?? e).Message}", e);
+            var reason = (e.InnerException ?? e) is UnauthorizedAccessException ? "permission denied" : (e.InnerException ?? e).Message;
+            throw new IOException($"{option}: cannot write into {folder}: {reason}", e);
         }
     }
 
