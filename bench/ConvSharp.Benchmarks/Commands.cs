@@ -3,7 +3,6 @@ using BenchmarkDotNet.Running;
 using ConvSharp.Benchmarks.Measure;
 using ConvSharp.Benchmarks.Suite;
 using ConvSharp.Compute;
-using ConvSharp.Compute.Gemm;
 
 namespace ConvSharp.Benchmarks;
 
@@ -45,7 +44,7 @@ internal static class Commands
         command.SetAction(parse =>
         {
             var t = parse.GetValue(threads);
-            Console.WriteLine($"kernel {CpuCaps.Current.Kernel}, {t} threads: peak {PeakFlops.Measure(t, wide: CpuCaps.Current.Kernel == GemmKernel.Avx512) / 1e9:F1} GFLOP/s");
+            Console.WriteLine($"kernel {CpuCaps.Current.Kernel}, {t} threads: peak {PeakFlops.Measure(t, CpuCaps.Current.Kernel) / 1e9:F1} GFLOP/s");
         });
         return command;
     }

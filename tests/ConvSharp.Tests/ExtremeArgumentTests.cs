@@ -156,7 +156,6 @@ public partial class ExtremeArgumentTests
         }
     }
 
-    /// <summary>The project's variables are named CONVSHARP_…; a string literal of that form in the code is one it reads.</summary>
     [Fact]
     public void Empty_tensors_reshape_multiply_and_unfold_as_in_PyTorch()
     {
@@ -273,6 +272,7 @@ public partial class ExtremeArgumentTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the sum copied the view");
     }
 
+    /// <summary>The project's variables are named CONVSHARP_…; a string literal of that form in the code is one it reads.</summary>
     [GeneratedRegex("\"(CONVSHARP_[A-Z0-9_]+)\"")]
     private static partial Regex EnvironmentRead();
 }

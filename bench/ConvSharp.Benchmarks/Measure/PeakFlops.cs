@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using ConvSharp.Compute.Gemm;
 
 namespace ConvSharp.Benchmarks.Measure;
 
@@ -14,14 +15,27 @@ internal static class PeakFlops
 {
     private const int Iterations = 1 << 20;
 
-    public static double Measure(int threads, bool wide)
+    /// <summary>The peak for the vector width <paramref name="kernel"/> computes with (128 bits for the scalar and 128-bit kernels).</summary>
+    public static double Measure(int threads, GemmKernel kernel) => Measure(threads, kernel switch
+    {
+        GemmKernel.Avx512 => 512,
+        GemmKernel.Avx2 => 256,
+        _ => 128,
+    });
+
+    public static double Measure(int threads, int bits)
     {
         var results = new double[threads];
         using var start = new Barrier(threads);
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
             start.SignalAndWait();
-            results[t] = wide && Vector512.IsHardwareAccelerated ? Time(() => Chains512(Iterations), 12 * 16 * 2) : Time(() => Chains256(Iterations), 12 * 8 * 2);
+            results[t] = bits switch
+            {
+                512 when Vector512.IsHardwareAccelerated => Time(() => Chains512(Iterations), 12 * 16 * 2),
+                256 when Vector256.IsHardwareAccelerated => Time(() => Chains256(Iterations), 12 * 8 * 2),
+                _ => Time(() => Chains128(Iterations), 12 * 4 * 2),
+            };
         })).ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
@@ -67,6 +81,33 @@ internal static class PeakFlops
         }
 
         return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Chains128(int n)
+    {
+        // MultiplyAddEstimate: one fused instruction where there is FMA (and on ARM64), a multiply and an add otherwise.
+        var a = Vector128.Create(0.5f);
+        var b = Vector128.Create(0.5f);
+        Vector128<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector128<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        for (var i = 0; i < n; i++)
+        {
+            c0 = Vector128.MultiplyAddEstimate(a, b, c0);
+            c1 = Vector128.MultiplyAddEstimate(a, b, c1);
+            c2 = Vector128.MultiplyAddEstimate(a, b, c2);
+            c3 = Vector128.MultiplyAddEstimate(a, b, c3);
+            c4 = Vector128.MultiplyAddEstimate(a, b, c4);
+            c5 = Vector128.MultiplyAddEstimate(a, b, c5);
+            c6 = Vector128.MultiplyAddEstimate(a, b, c6);
+            c7 = Vector128.MultiplyAddEstimate(a, b, c7);
+            c8 = Vector128.MultiplyAddEstimate(a, b, c8);
+            c9 = Vector128.MultiplyAddEstimate(a, b, c9);
+            c10 = Vector128.MultiplyAddEstimate(a, b, c10);
+            c11 = Vector128.MultiplyAddEstimate(a, b, c11);
+        }
+
+        return Vector128.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -24,6 +24,16 @@ public unsafe class GemmBenchmarks
         {
             yield return nameof(GemmKernel.Avx512);
         }
+
+        if (System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported)
+        {
+            yield return nameof(GemmKernel.AdvSimd);
+        }
+
+        if (System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+        {
+            yield return nameof(GemmKernel.Vector128);
+        }
     }
 
     [ParamsSource(nameof(Kernels))]

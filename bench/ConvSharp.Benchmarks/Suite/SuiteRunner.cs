@@ -43,7 +43,7 @@ internal static class SuiteRunner
             AnsiConsole.MarkupLine($"  {Markup.Escape(c.Name)}: forward {Format((double)results[^1]["fwd_ms"])}, forward + backward {Format((double)results[^1]["fwdbwd_ms"])}");
         }
 
-        var peak = PeakFlops.Measure(threads, CpuCaps.Current.Kernel == Compute.Gemm.GemmKernel.Avx512);
+        var peak = PeakFlops.Measure(threads, CpuCaps.Current.Kernel);
         var machine = $"{Environment.ProcessorCount} cores, {CpuCaps.Current.Kernel}, .NET {Environment.Version}, {threads} threads, measured peak {peak / 1e9:F0} GFLOP/s";
         foreach (var (c, result) in selected.Zip(results))
         {

@@ -1,3 +1,4 @@
+using ConvSharp.Compute;
 using ConvSharp.Compute.Gemm;
 using ConvSharp.Tests.Support;
 
@@ -11,7 +12,19 @@ namespace ConvSharp.Tests.Compute;
 [Trait("Category", "Kernels")]
 public unsafe class GemmTests
 {
-    public static TheoryData<string> Kernels() => [nameof(GemmKernel.Scalar), nameof(GemmKernel.Avx2), nameof(GemmKernel.Avx512)];
+    /// <summary>
+    /// Every kernel this process can execute: the Vector128/256/512 ones run everywhere (in
+    /// software where the hardware lacks them); the AdvSimd one only on ARM64, whose intrinsics
+    /// have no software form.
+    /// </summary>
+    public static TheoryData<string> Kernels() => [.. Runnable().Select(k => k.ToString())];
+
+    /// <summary>The SIMD kernels on the scalar kernel's 6×16 tile, each step one fused multiply-add.</summary>
+    public static TheoryData<string> FusedKernelsOnTheScalarTile() =>
+        [.. Runnable().Where(k => k is GemmKernel.Avx2 or GemmKernel.AdvSimd).Select(k => k.ToString())];
+
+    private static IEnumerable<GemmKernel> Runnable() =>
+        Enum.GetValues<GemmKernel>().Where(k => k != GemmKernel.AdvSimd || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported);
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -71,12 +84,14 @@ public unsafe class GemmTests
         Expect.Close(expected, single, rtol: 1e-4, atol: 1e-3);
     }
 
-    [Fact]
-    public void Scalar_and_avx2_kernels_agree_bitwise()
+    [Theory]
+    [MemberData(nameof(FusedKernelsOnTheScalarTile))]
+    public void Kernels_on_the_scalar_tile_agree_with_it_bitwise(string kernelName)
     {
-        // Both are chains of fused multiply-adds over the same 6×16 tiles and KC slices.
+        // Same tiles, same KC slices, same fused steps: the scalar kernel's sums exactly.
+        var kernel = Enum.Parse<GemmKernel>(kernelName);
         var data = new TestData(3);
-        var (m, n, k) = (13, 37, 520);
+        var (m, n, k) = (13, 37, (2 * GemmBlocking.For(kernel).KC) + 7);
         var a = data.Normal(m, k).ToArray();
         var b = data.Normal(k, n).ToArray();
         var scalar = new float[m * n];
@@ -84,10 +99,29 @@ public unsafe class GemmTests
         fixed (float* pa = a, pb = b, ps = scalar, pv = simd)
         {
             Sgemm.Multiply(GemmKernel.Scalar, m, n, k, pa, k, 1, pb, n, 1, ps, n, false, 1);
-            Sgemm.Multiply(GemmKernel.Avx2, m, n, k, pa, k, 1, pb, n, 1, pv, n, false, 1);
+            Sgemm.Multiply(kernel, m, n, k, pa, k, 1, pb, n, 1, pv, n, false, 1);
         }
 
         Assert.Equal(scalar, simd);
+    }
+
+    [Fact]
+    public void Products_larger_than_the_weight_budget_pack_A_in_passes()
+    {
+        // M·K over the 16 MB weight budget: A is packed a block of rows at a time.
+        var data = new TestData(5);
+        var (m, n, k) = (4100, 9, 1100);
+        var a = data.Normal(m, k).ToArray();
+        var b = data.Normal(k, n).ToArray();
+        var c = new float[m * n];
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Sgemm.Multiply(CpuCaps.Current.Kernel, m, n, k, pa, k, 1, pb, n, 1, pc, n, false, 2);
+        }
+
+        var expected = new float[m * n];
+        GemmReference.Multiply(m, n, k, a, k, 1, b, n, 1, expected, n, accumulate: false);
+        Expect.Close(expected, c, rtol: 1e-4, atol: 1e-3);
     }
 
     private static void CheckAgainstReference(GemmKernel kernel, int m, int n, int k, bool transposeA, bool transposeB, bool accumulate, TestData data)

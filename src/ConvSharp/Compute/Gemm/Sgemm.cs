@@ -14,8 +14,8 @@ namespace ConvSharp.Compute.Gemm;
 /// strides, so transposes cost nothing. Threads split C's columns into NR-aligned ranges; every
 /// element is summed by one thread in the same order whatever the thread count, so results are
 /// bitwise the same with 1 thread or many (MLAS's rule: partition outputs, never K).
-/// Measured (bench/ConvSharp.Benchmarks gemm, AMD EPYC Zen 3, AVX2, 2026-11-25): 256×784×256 at
-/// 88 GFLOP/s on one thread (88 % of one core's measured FMA peak) and 157 GFLOP/s on two.
+/// The blocking comes from this CPU's caches (<see cref="GemmBlocking.Derive"/>); what it reaches
+/// here: <c>dotnet run -c Release --project bench/ConvSharp.Benchmarks -- gemm</c>.
 /// </remarks>
 internal static unsafe class Sgemm
 {
@@ -86,10 +86,16 @@ internal static unsafe class Sgemm
         switch (blocking.Kernel)
         {
             case GemmKernel.Avx512:
-                Compute<MicroKernelAvx512x8x32, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
+                Compute<MicroKernelAvx512x6x64, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
                 break;
             case GemmKernel.Avx2:
                 Compute<MicroKernelAvx2x6x16, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
+                break;
+            case GemmKernel.AdvSimd:
+                Compute<MicroKernelAdvSimd6x16, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
+                break;
+            case GemmKernel.Vector128:
+                Compute<MicroKernelVector128x6x8, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
                 break;
             default:
                 Compute<MicroKernelScalar, TSource>(blocking, m, k, packedA, ref b, j0, j1, c, ldc, accumulate, packedB);
@@ -124,17 +130,26 @@ internal static unsafe class Sgemm
         }
 
         var blocking = GemmBlocking.For(kernel);
-        using var packedA = Workspace.Rent(PackedASize(blocking, m, k));
-        PackA(blocking, a, aRowStride, aColumnStride, m, k, packedA.Pointer);
-        var chunks = WorkPartition.Columns(n, blocking.NR, (long)m * n * k, threads);
+
+        // A is packed a block of rows at a time, so the packed copy stays within the workspace's
+        // weight budget whatever M·K is; each element of C still sums the same K slices in order.
+        var rowsPerPass = (int)Math.Clamp(Workspace.WeightBudgetFloats / k / blocking.MR * blocking.MR, blocking.MR, blocking.PaddedRows(m));
+        using var packedA = Workspace.Rent(PackedASize(blocking, Math.Min(rowsPerPass, m), k));
         var packedAPointer = packedA.Pointer;
-        ParallelRunner.For(chunks.Count, threads, chunk =>
+        for (var r0 = 0; r0 < m; r0 += rowsPerPass)
         {
-            var (j0, j1) = chunks[chunk];
-            using var packedB = Workspace.Rent(blocking.PackedBFloats(j1 - j0));
-            var source = new StridedSource(b, bRowStride, bColumnStride);
-            Compute(blocking, m, k, packedAPointer, ref source, j0, j1, c, ldc, accumulate, packedB.Pointer);
-        });
+            var rows = Math.Min(rowsPerPass, m - r0);
+            PackA(blocking, a + (r0 * aRowStride), aRowStride, aColumnStride, rows, k, packedAPointer);
+            var block = c + (r0 * ldc);
+            var chunks = WorkPartition.Columns(n, blocking.NR, (long)rows * n * k, threads);
+            ParallelRunner.For(chunks.Count, threads, chunk =>
+            {
+                var (j0, j1) = chunks[chunk];
+                using var packedB = Workspace.Rent(blocking.PackedBFloats(j1 - j0));
+                var source = new StridedSource(b, bRowStride, bColumnStride);
+                Compute(blocking, rows, k, packedAPointer, ref source, j0, j1, block, ldc, accumulate, packedB.Pointer);
+            });
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -149,7 +164,7 @@ internal static unsafe class Sgemm
         var nr = TKernel.NR;
         var paddedRows = blocking.PaddedRows(m);
         var depth = blocking.DepthFor(k);
-        var edge = stackalloc float[TKernel.MR * TKernel.NR]; // a fixed tile, at most 8×32 floats
+        var edge = stackalloc float[TKernel.MR * TKernel.NR]; // a fixed tile, at most 6×64 floats
 
         // jc steps by the block it did, never past j1: j1 may be within NC of int.MaxValue (an output of
         // OH·OW ≈ Array.MaxLength pixels), where jc + NC would wrap and the loop never end.

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using ConvSharp.Convolution;
 
@@ -137,20 +138,14 @@ internal static unsafe class Im2colGather
                 }
                 else if (row != null && iw >= 0 && iw + ((piece - 1L) * g.StrideW) < g.W)
                 {
-                    // Strided and inside the row: no checks; stride 2 eight at a time with AVX2. In bounds: the last
-                    // read iw + (piece − 1)·s < W was checked in 64 bits, and the AVX2 loop's 16-float loads end below W.
+                    // Strided and inside the row: no checks; stride 2 a vector at a time (EvensOf). In bounds: the last
+                    // read iw + (piece − 1)·s < W was checked in 64 bits, and EvensOf's loads end below W.
                     var source = row + iw;
                     var s = g.StrideW;
                     var j = 0;
-                    if (s == 2 && Avx2.IsSupported)
+                    if (s == 2)
                     {
-                        var evens = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-                        for (; j + 8 <= piece && iw + (2 * j) + 16 <= g.W; j += 8)
-                        {
-                            var low = Avx2.PermuteVar8x32(Avx.LoadVector256(source + (2 * j)), evens);
-                            var high = Avx2.PermuteVar8x32(Avx.LoadVector256(source + (2 * j) + 8), evens);
-                            Avx.Store(target + j, Avx.Permute2x128(low, high, 0x20));
-                        }
+                        j = EvensOf(source, iw, g.W, target, piece);
                     }
 
                     for (; j < piece; j++)
@@ -176,6 +171,44 @@ internal static unsafe class Im2colGather
             ow = 0;
             oh++;
         }
+    }
+
+    /// <summary>
+    /// target[j] = source[2j] for the leading j that whole vectors cover, returning that j: AVX2
+    /// permutes eight at a time, SSE and NEON pick the even lanes of two 128-bit loads four at a time.
+    /// </summary>
+    /// <remarks>In bounds: every load ends at or below column <paramref name="width"/> of the row
+    /// (iw + 2j + 2·lanes ≤ width), and target takes j &lt; <paramref name="piece"/> values.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int EvensOf(float* source, int iw, int width, float* target, int piece)
+    {
+        var j = 0;
+        if (Avx2.IsSupported)
+        {
+            var evens = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+            for (; j + 8 <= piece && iw + (2L * j) + 16 <= width; j += 8)
+            {
+                var low = Avx2.PermuteVar8x32(Avx.LoadVector256(source + (2 * j)), evens);
+                var high = Avx2.PermuteVar8x32(Avx.LoadVector256(source + (2 * j) + 8), evens);
+                Avx.Store(target + j, Avx.Permute2x128(low, high, 0x20));
+            }
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            for (; j + 4 <= piece && iw + (2L * j) + 8 <= width; j += 4)
+            {
+                AdvSimd.Store(target + j, AdvSimd.Arm64.UnzipEven(AdvSimd.LoadVector128(source + (2 * j)), AdvSimd.LoadVector128(source + (2 * j) + 4)));
+            }
+        }
+        else if (Sse.IsSupported)
+        {
+            for (; j + 4 <= piece && iw + (2L * j) + 8 <= width; j += 4)
+            {
+                Sse.Store(target + j, Sse.Shuffle(Sse.LoadVector128(source + (2 * j)), Sse.LoadVector128(source + (2 * j) + 4), 0b10_00_10_00));
+            }
+        }
+
+        return j;
     }
 }
 
