@@ -26,7 +26,7 @@ internal static class SuiteRunner
             return 2;
         }
 
-        ConvPlanOptions.Default = ConvPlanOptions.FromEnvironment with { MaxDegreeOfParallelism = threads };
+        using var scope = ConvPlanOptions.Use(ConvPlanOptions.FromEnvironment with { MaxDegreeOfParallelism = threads });
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = 160;

@@ -1,8 +1,9 @@
 namespace ConvSharp.Compute;
 
 /// <summary>
-/// What a caller may ask of the engine: an algorithm to force per direction (for tests,
-/// benchmarks and the CLI's <c>--algorithm</c>) and a thread count. Unset values come from the
+/// What a caller may ask of the engine: an algorithm to force per direction (for tests and
+/// benchmarks) and a thread count, in force on one thread for the length of a <see cref="Use"/>
+/// scope; there is no process-wide setting to change. Outside any scope the values come from the
 /// environment (<c>CONVSHARP_CONV_ALGO</c>, <c>CONVSHARP_CONV_ALGO_BACKWARD_INPUT</c>,
 /// <c>CONVSHARP_CONV_ALGO_BACKWARD_WEIGHT</c>, <c>CONVSHARP_NUM_THREADS</c>), then from the machine.
 /// </summary>
@@ -26,11 +27,8 @@ public sealed record ConvPlanOptions
     /// <summary>Options from the environment variables, read once.</summary>
     public static ConvPlanOptions FromEnvironment { get; } = ReadEnvironment();
 
-    /// <summary>The options for the whole process (the CLI's <c>--threads</c> sets this); starts from the environment.</summary>
-    public static ConvPlanOptions Default { get; set; } = FromEnvironment;
-
-    /// <summary>The options in force on this thread: those of the innermost <see cref="Use"/> scope, else <see cref="Default"/>.</summary>
-    public static ConvPlanOptions Current => _threadOverride ?? Default;
+    /// <summary>The options in force on this thread: those of the innermost <see cref="Use"/> scope, else <see cref="FromEnvironment"/>.</summary>
+    public static ConvPlanOptions Current => _threadOverride ?? FromEnvironment;
 
     /// <summary>
     /// Uses <paramref name="options"/> for the convolutions this thread runs until the scope is

@@ -18,7 +18,7 @@ internal sealed record CpuCaps(GemmKernel Kernel, bool Vector256Fma, bool Vector
     private static CpuCaps Detect()
     {
         // Vector512.IsHardwareAccelerated can be false where the instructions exist (the runtime
-        // may decline them on some CPUs); both must hold, as STYLE.md notes.
+        // may decline them on some CPUs, where 512-bit code would lower the clock); both must hold.
         var has512 = Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
         var has256 = Vector256.IsHardwareAccelerated && Fma.IsSupported;
         var hasNeon = AdvSimd.Arm64.IsSupported;
