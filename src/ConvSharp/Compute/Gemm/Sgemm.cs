@@ -26,19 +26,28 @@ internal static unsafe class Sgemm
     /// Packs A (M×K, A(i, k) = a[i·rowStride + k·columnStride]) into K slices of KC; slice p
     /// holds MR-row panels, each kc columns of MR values (rows past M zero).
     /// </summary>
+    public static void PackA(in GemmBlocking blocking, float* a, nint rowStride, nint columnStride, int m, int k, float* packed) =>
+        PackPanelsOfA(blocking, a, rowStride, columnStride, m, k, packed, 0, blocking.PaddedRows(m));
+
+    /// <summary>
+    /// <see cref="PackA"/> for the rows [<paramref name="firstRow"/>, <paramref name="endRow"/>)
+    /// only, both multiples of MR, so threads can pack disjoint panels of one packed A.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackA(in GemmBlocking blocking, float* a, nint rowStride, nint columnStride, int m, int k, float* packed)
+    public static void PackPanelsOfA(
+        in GemmBlocking blocking, float* a, nint rowStride, nint columnStride, int m, int k, float* packed, int firstRow, int endRow)
     {
         var mr = blocking.MR;
         var paddedRows = blocking.PaddedRows(m);
         var depth = blocking.DepthFor(k);
         // In bounds: packed holds PaddedRows(m)·k floats, element (kk, r) of panel ir of slice pc at
-        // pc·paddedRows + ir·kc + kk·mr + r; A is read only for rows i < m, columns pc + kk < k.
+        // pc·paddedRows + ir·kc + kk·mr + r, and firstRow ≤ ir < endRow ≤ paddedRows; A is read only for
+        // rows i < m, columns pc + kk < k.
         for (var pc = 0; pc < k; pc += depth)
         {
             var kc = Math.Min(depth, k - pc);
             var slice = packed + ((nint)pc * paddedRows);
-            for (var ir = 0; ir < paddedRows; ir += mr)
+            for (var ir = firstRow; ir < endRow; ir += mr)
             {
                 // Row by row: contiguous reads when A's rows are, strided writes within the L1-sized panel.
                 var panel = slice + ((nint)ir * kc);
@@ -139,15 +148,18 @@ internal static unsafe class Sgemm
         for (var r0 = 0; r0 < m; r0 += rowsPerPass)
         {
             var rows = Math.Min(rowsPerPass, m - r0);
-            PackA(blocking, a + (r0 * aRowStride), aRowStride, aColumnStride, rows, k, packedAPointer);
+            var source = a + (r0 * aRowStride);
+            var panels = WorkPartition.Columns(blocking.PaddedRows(rows), blocking.MR, (long)rows * k / 2, threads);
+            ParallelRunner.For(panels.Count, threads, part =>
+                PackPanelsOfA(blocking, source, aRowStride, aColumnStride, rows, k, packedAPointer, panels[part].Start, panels[part].End));
             var block = c + (r0 * ldc);
             var chunks = WorkPartition.Columns(n, blocking.NR, (long)rows * n * k, threads);
             ParallelRunner.For(chunks.Count, threads, chunk =>
             {
                 var (j0, j1) = chunks[chunk];
                 using var packedB = Workspace.Rent(blocking.PackedBFloats(j1 - j0));
-                var source = new StridedSource(b, bRowStride, bColumnStride);
-                Compute(blocking, rows, k, packedAPointer, ref source, j0, j1, block, ldc, accumulate, packedB.Pointer);
+                var columns = new StridedSource(b, bRowStride, bColumnStride);
+                Compute(blocking, rows, k, packedAPointer, ref columns, j0, j1, block, ldc, accumulate, packedB.Pointer);
             });
         }
     }
