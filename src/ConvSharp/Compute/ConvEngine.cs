@@ -44,9 +44,6 @@ internal static unsafe class ConvEngine
                 case ConvAlgorithm.Direct:
                     DirectConv.Forward(g, plan, x, w, biasOrNull, y);
                     break;
-                case ConvAlgorithm.Winograd4x3 when g.DilationH > 1 || g.DilationW > 1:
-                    DilatedPhases.Forward(g, plan, x, w, biasOrNull, y);
-                    break;
                 case ConvAlgorithm.Winograd4x3:
                     Winograd4x3.Forward(g, plan, x, w, biasOrNull, y);
                     break;
@@ -65,12 +62,15 @@ internal static unsafe class ConvEngine
         // exact algorithm computes the call again, so the result is the definition's (∞ where it is ∞).
         if (plan.Algorithm is ConvAlgorithm.Fft or ConvAlgorithm.Winograd4x3 && !VectorMath.AllFinite(output))
         {
-            var exact = plan.Algorithm == ConvAlgorithm.Fft ? ConvAlgorithm.Direct
-                : ConvPlanner.CanRun(ConvAlgorithm.ImplicitGemm, g, ConvDirection.Forward, out _) ? ConvAlgorithm.ImplicitGemm
-                : ConvAlgorithm.Reference;
-            Forward(g, plan with { Algorithm = exact }, input, weight, bias, output);
+            Forward(g, plan with { Algorithm = Exact(g, plan) }, input, weight, bias, output);
         }
     }
+
+    /// <summary>The algorithm that computes again, exactly, what FFT or Winograd left not finite.</summary>
+    private static ConvAlgorithm Exact(in ConvGeometry g, in ConvPlan plan) =>
+        plan.Algorithm == ConvAlgorithm.Fft ? ConvAlgorithm.Direct
+        : ConvPlanner.CanRun(ConvAlgorithm.ImplicitGemm, g, ConvDirection.Forward, plan.BudgetFloats, out _) ? ConvAlgorithm.ImplicitGemm
+        : ConvAlgorithm.Reference;
 
     public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, ConvPlanOptions options) =>
         BackwardInput(g, ConvPlanner.Plan(g, ConvDirection.BackwardInput, CpuCaps.Current, options), gradOutput, weight, gradInput);
@@ -104,11 +104,11 @@ internal static unsafe class ConvEngine
                 return;
         }
 
-        // Stride 1: the forward pass of the transposed problem (the planner checked it exists).
+        // Stride 1: the forward pass of the transposed problem (the planner checked it exists), within what the flipped weights leave of the budget.
         ConvPlanner.TryTransposed(g, out var transposed, out _);
         using var flipped = Workspace.Rent(weight.Length);
         FlipAndTranspose(g, weight, flipped.Span);
-        Forward(transposed, plan, gradOutput, flipped.Span[..weight.Length], default, gradInput);
+        Forward(transposed, plan with { BudgetFloats = plan.BudgetFloats - flipped.Capacity }, gradOutput, flipped.Span, default, gradInput);
     }
 
     public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input, Span<float> gradWeight, ConvPlanOptions options) =>
@@ -143,6 +143,45 @@ internal static unsafe class ConvEngine
             }
         }
     }
+
+    /// <summary>
+    /// The most workspace the call of <paramref name="plan"/> in <paramref name="direction"/> holds,
+    /// in floats as the pool counts them: each algorithm's figure from the tiling it runs, and for
+    /// the paths above that rent around an algorithm (flipped weights, a second exact pass) theirs too.
+    /// </summary>
+    public static long WorkspaceFloats(in ConvGeometry g, ConvDirection direction, in ConvPlan plan)
+    {
+        switch (direction)
+        {
+            case ConvDirection.Forward:
+                return ForwardWorkspaceFloats(g, plan);
+            case ConvDirection.BackwardInput when plan.Algorithm is ConvAlgorithm.Reference:
+                return 0;
+            case ConvDirection.BackwardInput when plan.Algorithm is ConvAlgorithm.Im2colGemm:
+                return GemmConv.WorkspaceFloats(g, direction, plan);
+            case ConvDirection.BackwardInput:
+                ConvPlanner.TryTransposed(g, out var transposed, out _);
+                var flipped = Workspace.Footprint((long)g.OC * g.GroupChannels * g.KH * g.KW);
+                return flipped + ForwardWorkspaceFloats(transposed, plan with { BudgetFloats = plan.BudgetFloats - flipped });
+            default:
+                return plan.Algorithm switch
+                {
+                    ConvAlgorithm.Reference => 0,
+                    ConvAlgorithm.Direct => DirectConv.BackwardWeightWorkspaceFloats(g, plan),
+                    _ => GemmConv.WorkspaceFloats(g, direction, plan),
+                };
+        }
+    }
+
+    /// <summary>FFT and Winograd may compute the call again exactly, after their own buffers are back: the larger of the two figures.</summary>
+    private static long ForwardWorkspaceFloats(in ConvGeometry g, in ConvPlan plan) => plan.Algorithm switch
+    {
+        ConvAlgorithm.Reference => 0,
+        ConvAlgorithm.Direct => DirectConv.ForwardWorkspaceFloats(g, plan),
+        ConvAlgorithm.Winograd4x3 => Math.Max(Winograd4x3.WorkspaceFloats(g, plan), ForwardWorkspaceFloats(g, plan with { Algorithm = Exact(g, plan) })),
+        ConvAlgorithm.Fft => Math.Max(FftConv.WorkspaceFloats(g, plan), ForwardWorkspaceFloats(g, plan with { Algorithm = Exact(g, plan) })),
+        _ => GemmConv.WorkspaceFloats(g, ConvDirection.Forward, plan),
+    };
 
     /// <summary>dB[oc] = Σ over n, oh, ow of dY: images and planes added in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

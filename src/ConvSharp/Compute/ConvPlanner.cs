@@ -29,15 +29,19 @@ internal static class ConvPlanner
                     $"padding (top {g.PadTop}, bottom {g.PadBottom}, left {g.PadLeft}, right {g.PadRight}), groups {g.Groups}: {reason}.");
             }
 
-            return new ConvPlan(forced, caps.Kernel, options.Threads);
+            return WithWorkspace(g, direction, new ConvPlan(forced, caps.Kernel, options.Threads));
         }
 
-        return new ConvPlan(ChooseFeasible(g, direction), caps.Kernel, options.Threads);
+        return WithWorkspace(g, direction, new ConvPlan(ChooseFeasible(g, direction), caps.Kernel, options.Threads));
     }
 
+    /// <summary>The plan with the workspace its algorithm's tiling takes (MLAS's plans carry theirs too).</summary>
+    private static ConvPlan WithWorkspace(in ConvGeometry g, ConvDirection direction, ConvPlan plan) =>
+        plan with { WorkspaceFloats = ConvEngine.WorkspaceFloats(g, direction, plan) };
+
     /// <summary>
-    /// The rules' choice, or, for a shape whose buffers would not fit that algorithm's workspace
-    /// (huge dilations, strides or layers), the first fallback that can run it: the GEMMs, the
+    /// The rules' choice, or, for a shape whose smallest tiles would not fit that algorithm's
+    /// workspace (absurd dilations or layers), the first fallback that can run it: the GEMMs, the
     /// direct loops, and last the definition's own loops, which need no workspace at all.
     /// </summary>
     private static ConvAlgorithm ChooseFeasible(in ConvGeometry g, ConvDirection direction)
@@ -59,8 +63,12 @@ internal static class ConvPlanner
         return ConvAlgorithm.Reference;
     }
 
-    /// <summary>Whether <paramref name="algorithm"/> implements this direction for this shape, and if not, why.</summary>
-    public static bool CanRun(ConvAlgorithm algorithm, in ConvGeometry g, ConvDirection direction, out string reason)
+    /// <summary>Whether <paramref name="algorithm"/> implements this direction for this shape within the workspace bound, and if not, why.</summary>
+    public static bool CanRun(ConvAlgorithm algorithm, in ConvGeometry g, ConvDirection direction, out string reason) =>
+        CanRun(algorithm, g, direction, Parallel.Workspace.MaxFloats, out reason);
+
+    /// <summary>Whether <paramref name="algorithm"/> implements this direction for this shape within <paramref name="budget"/> floats of workspace.</summary>
+    public static bool CanRun(ConvAlgorithm algorithm, in ConvGeometry g, ConvDirection direction, long budget, out string reason)
     {
         reason = string.Empty;
         if (algorithm is ConvAlgorithm.Reference or ConvAlgorithm.Auto)
@@ -74,7 +82,7 @@ internal static class ConvPlanner
             // forward pass of the transposed problem, which exists for stride 1 only.
             if (algorithm == ConvAlgorithm.Im2colGemm)
             {
-                return GemmConv.Fits(g, out reason);
+                return GemmConv.Fits(algorithm, g, direction, budget, out reason);
             }
 
             if (!TryTransposed(g, out var transposed, out reason))
@@ -82,7 +90,9 @@ internal static class ConvPlanner
                 return false;
             }
 
-            return CanRun(algorithm, transposed, ConvDirection.Forward, out reason);
+            // The flipped weights are held around the transposed forward pass, which gets the rest of the budget.
+            var flipped = Parallel.Workspace.Footprint((long)g.OC * g.GroupChannels * g.KH * g.KW);
+            return CanRun(algorithm, transposed, ConvDirection.Forward, budget - flipped, out reason);
         }
 
         if (direction == ConvDirection.BackwardWeight && algorithm is ConvAlgorithm.Winograd4x3 or ConvAlgorithm.Fft)
@@ -96,9 +106,9 @@ internal static class ConvPlanner
             case ConvAlgorithm.Direct when g.GroupChannels != 1:
                 reason = "Direct needs every output channel to read one input channel (single-channel or depthwise), but C/groups is " + g.GroupChannels;
                 return false;
-            case ConvAlgorithm.Direct when direction == ConvDirection.BackwardWeight && !Direct.DirectConv.BackwardWeightFits(g, out reason):
+            case ConvAlgorithm.Direct when direction == ConvDirection.BackwardWeight && !Direct.DirectConv.BackwardWeightFits(g, budget, out reason):
                 return false;
-            case ConvAlgorithm.Im2colGemm or ConvAlgorithm.ImplicitGemm or ConvAlgorithm.GemmDirect1x1 when !GemmConv.Fits(g, out reason):
+            case ConvAlgorithm.Im2colGemm or ConvAlgorithm.ImplicitGemm or ConvAlgorithm.GemmDirect1x1 when !GemmConv.Fits(algorithm, g, direction, budget, out reason):
                 return false;
             case ConvAlgorithm.GemmDirect1x1 when !Is1x1(g):
                 reason = "GemmDirect1x1 needs a 1×1 kernel with stride 1 and no padding";
@@ -106,16 +116,19 @@ internal static class ConvPlanner
             case ConvAlgorithm.Winograd4x3 when g.KH != 3 || g.KW != 3 || g.StrideH != 1 || g.StrideW != 1:
                 reason = "Winograd4x3 needs a 3×3 kernel with stride 1";
                 return false;
-            case ConvAlgorithm.Winograd4x3 when (g.DilationH > 1 || g.DilationW > 1) && !PhasesFit(g):
-                reason = "Winograd4x3 takes a dilated kernel only when the image, the output and the paddings divide by the dilation (it splits the image into phases), within the workspace";
+            case ConvAlgorithm.Winograd4x3 when (g.DilationH > 1 || g.DilationW > 1) && !Winograd.DilatedPhases.TryPhases(g, out _):
+                reason = "Winograd4x3 takes a dilated kernel only when the image, the output and the paddings divide by the dilation (it splits the image into phases)";
                 return false;
             case ConvAlgorithm.Fft when g.GroupChannels != 1 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1:
                 reason = "Fft needs single-channel (or depthwise) filters with stride 1 and dilation 1";
                 return false;
-            case ConvAlgorithm.Winograd4x3 when !Winograd.Winograd4x3.Fits(Winograd.DilatedPhases.TryPhases(g, out var phases) ? phases : g, out reason):
+            case ConvAlgorithm.Winograd4x3 when !Winograd.Winograd4x3.Fits(Winograd.DilatedPhases.TryPhases(g, out var phases) ? phases : g, budget, out reason):
                 return false;
             case ConvAlgorithm.Fft when Math.Max(g.KH, g.KW) > Fft.FftConv.MaxKernel:
-                reason = $"Fft takes kernels up to {Fft.FftConv.MaxKernel}×{Fft.FftConv.MaxKernel}, whose tiles fit the workspace";
+                reason = $"Fft takes kernels up to {Fft.FftConv.MaxKernel}×{Fft.FftConv.MaxKernel}";
+                return false;
+            case ConvAlgorithm.Fft when !Fft.FftTiling.For(g, 1, budget).Fits:
+                reason = "Fft's kernel spectra and one tile would not fit the workspace";
                 return false;
             default:
                 return true;
@@ -208,11 +221,6 @@ internal static class ConvPlanner
     /// </summary>
     private static bool UseFft(in ConvGeometry g) =>
         CanRun(ConvAlgorithm.Fft, g, ConvDirection.Forward, out _) && (long)g.KH * g.KW >= 13 * 13 && (long)g.OH * g.OW >= 256 * 256;
-
-    /// <summary>A dilated convolution Winograd can run phase by phase, with the phase copies inside the workspace.</summary>
-    private static bool PhasesFit(in ConvGeometry g) =>
-        Winograd.DilatedPhases.TryPhases(g, out _) &&
-        (long)g.N * Math.Max(g.C * g.H * g.W, g.OC * g.OH * g.OW) <= Parallel.Workspace.WeightBudgetFloats;
 
     private static bool Is1x1(in ConvGeometry g) =>
         g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && !g.HasPadding;

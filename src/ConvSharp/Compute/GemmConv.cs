@@ -22,52 +22,70 @@ namespace ConvSharp.Compute;
 /// </summary>
 internal static unsafe class GemmConv
 {
-    /// <summary>The most pixels one weight-gradient GEMM reduces over before accumulating (bounds packed A).</summary>
-    private const int PixelSlice = 1 << 14;
-
     /// <summary>
-    /// Floats of a slice that is reduced in order (weight-gradient pixel slices, input-gradient
-    /// tiles): 1 MB, independent of the thread count so that results are too.
+    /// Whether this shape's smallest tiling fits the budget with every register tile: packed
+    /// weights of MR rows of depth k = (C/groups)·KH·KW per group (and of m = OC/groups for the
+    /// input gradient) within half of it, and one work item's panels (and column tile) beside them.
+    /// Only absurd layers (k or m·groups in the hundreds of thousands) fail; the planner then takes
+    /// another algorithm.
     /// </summary>
-    private const int SliceFloats = 1 << 18;
-
-    /// <summary>
-    /// Whether this shape's smallest work items fit the workspace with the widest register tile
-    /// (8×32): packed weights of MR rows of depth k = (C/groups)·KH·KW per group (and of m =
-    /// OC/groups for the input gradient) within the weight budget, and a k × NR column tile within
-    /// one buffer. Only absurd layers (k or m·groups in the hundreds of thousands) fail; the
-    /// planner then takes another algorithm.
-    /// </summary>
-    public static bool Fits(in ConvGeometry g, out string reason)
+    public static bool Fits(ConvAlgorithm algorithm, in ConvGeometry g, ConvDirection direction, long budget, out string reason)
     {
-        var k = (long)g.GroupChannels * g.KH * g.KW;
-        var m = (long)g.GroupOutChannels;
-        var fits = Math.Max(k, m) * g.Groups * MaxRowTile <= Workspace.WeightBudgetFloats && Math.Max(k, m) * MaxColumnTile <= Workspace.MaxFloats / 2;
+        var fits = true;
+        foreach (var kernel in Enum.GetValues<GemmKernel>())
+        {
+            fits &= WorkspaceFloats(algorithm, g, direction, new ConvPlan(algorithm, kernel, 1) { BudgetFloats = budget }, out _);
+        }
+
         reason = fits ? string.Empty
-            : $"the GEMM's packed operands (depth {k}, {m} rows per group, {g.Groups} groups) would not fit the {Workspace.MaxFloats * 4L >> 20} MB workspace";
+            : $"the GEMM's packed operands (depth {g.GroupChannels * (long)g.KH * g.KW}, {g.GroupOutChannels} rows per group, {g.Groups} groups) would not fit the {Workspace.MaxFloats * 4L >> 20} MB workspace";
         return fits;
     }
 
-    private const int MaxRowTile = 8;
-    private const int MaxColumnTile = 32;
+    /// <summary>The workspace this direction holds at the most for this plan.</summary>
+    public static long WorkspaceFloats(in ConvGeometry g, ConvDirection direction, in ConvPlan plan)
+    {
+        WorkspaceFloats(plan.Algorithm, g, direction, plan, out var floats);
+        return floats;
+    }
+
+    private static bool WorkspaceFloats(ConvAlgorithm algorithm, in ConvGeometry g, ConvDirection direction, in ConvPlan plan, out long floats)
+    {
+        var blocking = GemmBlocking.For(plan.Kernel);
+        switch (direction)
+        {
+            case ConvDirection.Forward:
+                var forward = GemmForwardTiling.For(g, algorithm, blocking, plan.Threads, plan.BudgetFloats);
+                floats = forward.Floats;
+                return forward.Fits;
+            case ConvDirection.BackwardInput:
+                var input = GemmInputTiling.For(g, blocking, plan.Threads, plan.BudgetFloats);
+                floats = input.Floats;
+                return input.Fits;
+            default:
+                var weight = GemmWeightTiling.For(g, blocking, plan.Threads, plan.BudgetFloats);
+                floats = weight.Floats;
+                return weight.Fits;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
+        // Packed weights follow the layer's size: a very large layer is done in passes over its output channels (GemmForwardTiling).
         var blocking = GemmBlocking.For(plan.Kernel);
-        var (m, k) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW);
-
-        // Packed weights follow the layer's size: a very large layer is done in passes over its output channels.
-        var rowsPerPass = RowsPerPass(blocking, m, k, g.Groups);
-        for (var r0 = 0; r0 < m; r0 += rowsPerPass)
+        var tiling = GemmForwardTiling.For(g, plan.Algorithm, blocking, plan.Threads, plan.BudgetFloats);
+        var m = g.GroupOutChannels;
+        for (var r0 = 0; r0 < m; r0 += tiling.RowsPerPass)
         {
-            ForwardRows(g, plan, blocking, r0, Math.Min(r0 + rowsPerPass, m), input, weight, bias, output);
+            ForwardRows(g, plan.Algorithm, tiling, blocking, r0, Math.Min(r0 + tiling.RowsPerPass, m), input, weight, bias, output);
         }
     }
 
     /// <summary>Output channels [r0, r1) of every group.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardRows(in ConvGeometry g, in ConvPlan plan, GemmBlocking blocking, int r0, int r1, float* input, float* weight, float* bias, float* output)
+    private static void ForwardRows(
+        in ConvGeometry g, ConvAlgorithm algorithm, GemmForwardTiling tiling, GemmBlocking blocking, int r0, int r1, float* input, float* weight, float* bias, float* output)
     {
         var (m, rows, k, pixels) = (g.GroupOutChannels, r1 - r0, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
         var packedSize = Sgemm.PackedASize(blocking, rows, k);
@@ -80,11 +98,10 @@ internal static unsafe class GemmConv
         }
 
         // Pixel ranges in 64 bits: OH·OW may be within a chunk of int.MaxValue (an output of Array.MaxLength floats).
-        var chunk = PixelChunk(pixels, k, blocking, g.N * g.Groups, plan.Threads);
+        var chunk = tiling.PixelChunk;
         var chunks = (int)((pixels + (long)chunk - 1) / chunk);
         var geometry = g;
-        var algorithm = plan.Algorithm;
-        ParallelRunner.For(g.N * g.Groups * chunks, plan.Threads, task =>
+        ParallelRunner.For(g.N * g.Groups * chunks, tiling.Concurrency, task =>
         {
             var (image, group, p0) = (task / chunks / geometry.Groups, task / chunks % geometry.Groups, task % chunks * chunk);
             var p1 = p0 + Math.Min(chunk, pixels - p0);
@@ -107,7 +124,7 @@ internal static unsafe class GemmConv
                     break;
                 default:
                     var width = p1 - p0;
-                    // k rows of width floats (PixelChunk keeps k·chunk within the item budget), seen by B from pixel p0 on.
+                    // k rows of width floats (GemmForwardTiling keeps k·chunk within the item's share), seen by B from pixel p0 on.
                     using (var tile = Workspace.Rent((long)k * width))
                     {
                         for (var row = 0; row < k; row++)
@@ -129,13 +146,6 @@ internal static unsafe class GemmConv
         });
     }
 
-    /// <summary>Rows of A packed per pass so that the packed weights of all groups stay within the weight budget.</summary>
-    private static int RowsPerPass(in GemmBlocking blocking, int m, int k, int groups)
-    {
-        var rows = Workspace.WeightBudgetFloats / Math.Max((long)k * groups, 1) / blocking.MR * blocking.MR;
-        return (int)Math.Min(Math.Max(rows, blocking.MR), Math.Max(m, 1));
-    }
-
     /// <summary>dW = Σₙ dY·Colᵀ. Images are summed in chunks fixed by N alone, each into its own buffer, then the chunks in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
@@ -143,15 +153,16 @@ internal static unsafe class GemmConv
         var blocking = GemmBlocking.For(plan.Kernel);
         var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
         var weightFloats = (long)g.OC * k;
-        var imageChunks = (int)Math.Clamp(Workspace.MaxFloats / 2 / Math.Max(weightFloats, 1), 1, Math.Min(g.N, 8));
-        using var partials = Workspace.Rent(imageChunks > 1 ? imageChunks * weightFloats : 1);
-        var columnRanges = WorkPartition.Columns(k, blocking.NR, (long)m * k * pixels * g.N / imageChunks, Math.Max(1, plan.Threads / (imageChunks * g.Groups)) + 1);
+        var tiling = GemmWeightTiling.For(g, blocking, plan.Threads, plan.BudgetFloats);
+        var imageChunks = tiling.ImageChunks;
+        using var partials = Workspace.Rent(imageChunks > 1 ? imageChunks * weightFloats : 0);
+        var columnRanges = tiling.ColumnRanges;
         var geometry = g;
         var algorithm = plan.Algorithm;
         var partialPointer = partials.Pointer;
         // Fixed by the shape alone: slices are summed one after another, so their size sets the order of the sums.
-        var pixelSlice = Math.Min(Math.Max(SliceFloats / blocking.PaddedRows(m), blocking.NR), PixelSlice);
-        ParallelRunner.For(imageChunks * g.Groups * columnRanges.Count, plan.Threads, task =>
+        var pixelSlice = tiling.PixelSlice;
+        ParallelRunner.For(imageChunks * g.Groups * columnRanges.Count, tiling.Concurrency, task =>
         {
             var range = columnRanges[task % columnRanges.Count];
             var group = task / columnRanges.Count % geometry.Groups;
@@ -214,20 +225,20 @@ internal static unsafe class GemmConv
     public static void BackwardInput(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* weight, float* gradInput)
     {
         var blocking = GemmBlocking.For(plan.Kernel);
-        var (m, k) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW);
+        var k = g.GroupChannels * g.KH * g.KW;
         new Span<float>(gradInput, g.N * g.C * g.H * g.W).Clear();
 
-        // Rows of Wᵀ (column-matrix rows) per pass, so the packed weights stay within the weight budget.
-        var rowsPerPass = RowsPerPass(blocking, k, m, g.Groups);
-        for (var r0 = 0; r0 < k; r0 += rowsPerPass)
+        // Rows of Wᵀ (column-matrix rows) per pass, so the packed weights stay within the weight budget (GemmInputTiling).
+        var tiling = GemmInputTiling.For(g, blocking, plan.Threads, plan.BudgetFloats);
+        for (var r0 = 0; r0 < k; r0 += tiling.RowsPerPass)
         {
-            BackwardInputRows(g, plan, blocking, r0, Math.Min(r0 + rowsPerPass, k), gradOutput, weight, gradInput);
+            BackwardInputRows(g, tiling, blocking, r0, Math.Min(r0 + tiling.RowsPerPass, k), gradOutput, weight, gradInput);
         }
     }
 
     /// <summary>Adds the contribution of column-matrix rows [r0, r1) to dX.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardInputRows(in ConvGeometry g, in ConvPlan plan, GemmBlocking blocking, int r0, int r1, float* gradOutput, float* weight, float* gradInput)
+    private static void BackwardInputRows(in ConvGeometry g, GemmInputTiling tiling, GemmBlocking blocking, int r0, int r1, float* gradOutput, float* weight, float* gradInput)
     {
         var (m, k, rows, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, r1 - r0, g.OH * g.OW);
         var packedSize = Sgemm.PackedASize(blocking, rows, m);
@@ -241,10 +252,10 @@ internal static unsafe class GemmConv
 
         var tasks = g.N * g.Groups;
         // Fixed by the shape alone: tiles are scattered one after another, so their size sets the order of the sums.
-        var chunk = Math.Min(Math.Max(SliceFloats / Math.Max(rows, 1) / blocking.NR * blocking.NR, blocking.NR), Math.Max(blocking.NR, pixels));
-        var innerThreads = Math.Max(1, plan.Threads / tasks);
+        var chunk = tiling.PixelChunk;
+        var innerThreads = tiling.InnerThreads;
         var geometry = g;
-        ParallelRunner.For(tasks, plan.Threads, task =>
+        ParallelRunner.For(tasks, tiling.Concurrency, task =>
         {
             var (image, group) = (task / geometry.Groups, task % geometry.Groups);
             var dy = gradOutput + ((((nint)image * geometry.OC) + (group * m)) * pixels);
@@ -272,17 +283,6 @@ internal static unsafe class GemmConv
                 }
             }
         });
-    }
-
-    /// <summary>Output pixels per work item: NR-aligned, enough items for the threads, and a column tile within the item budget.</summary>
-    private static int PixelChunk(int pixels, int k, in GemmBlocking blocking, int outerItems, int threads)
-    {
-        var nr = blocking.NR;
-        var wanted = Math.Max(1, ((2 * threads) + outerItems - 1) / outerItems);
-        var chunk = (int)((pixels + (long)wanted - 1) / wanted);
-        chunk = Math.Max(chunk, Math.Min(pixels, 4 * nr));
-        chunk = Math.Min(chunk, Math.Max(nr, Workspace.ItemBudgetFloats(threads) / 2 / Math.Max(k, 1)));
-        return Math.Max(1, (chunk + nr - 1) / nr * nr);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

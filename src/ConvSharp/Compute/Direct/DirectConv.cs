@@ -20,34 +20,32 @@ namespace ConvSharp.Compute.Direct;
 /// and 3×3 filters keep their nine weights in registers. Vector positions near the end of a row
 /// are shifted back rather than finished by a scalar tail: a scalar tail is a chain of dependent
 /// FMAs per output and costs more than all the vector work. Must match
-/// <see cref="Reference.ConvReference"/> within float rounding. Measured (AMD EPYC Zen 3, AVX2,
+/// <see cref="Reference.ConvReference"/> within float rounding. The rows are copied into a ring
+/// per run of output columns, and the weight gradient sums over tiles of the output, both sized
+/// to the workspace budget (<see cref="DirectForwardTiling"/>, <see cref="DirectWeightTiling"/>). Measured (AMD EPYC Zen 3, AVX2,
 /// one thread, 2026-11-25): a 3×3 filter over 1024×1024 in 0.5 ms; LeNet's 5×5, 1 → 6 channels
 /// over 256 images of 28×28 in 1.5 ms.
 /// </summary>
 internal static unsafe class DirectConv
 {
-    /// <summary>Floats of padded input per band, for the weight gradient: small enough to stay in L2.</summary>
-    private const int BandFloats = 1 << 15;
-
     /// <summary>Row slots kept on the stack; a kernel with more rows (or a ring that long) takes them from the heap instead.</summary>
     private const int StackSlots = 64;
+
+    /// <summary>The workspace <see cref="Forward"/> holds at the most for this plan.</summary>
+    public static long ForwardWorkspaceFloats(in ConvGeometry g, in ConvPlan plan) => DirectForwardTiling.For(g, Threads(g, plan), plan.BudgetFloats).Floats;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
-        // Work items: (image, input channel, band of output rows), enough for the threads.
-        var planes = g.N * g.C;
-        var wanted = Math.Max(1, ((4 * plan.Threads) + planes - 1) / planes);
-        var bandRows = Math.Max(1, (g.OH + wanted - 1) / wanted);
-        // In 64 bits: OH may be within a band of int.MaxValue (an output of Array.MaxLength floats).
-        var bands = (int)((g.OH + (long)bandRows - 1) / bandRows);
+        // Work items: (image, input channel, band of output rows, run of output columns), sized by DirectForwardTiling.
+        var tiling = DirectForwardTiling.For(g, Threads(g, plan), plan.BudgetFloats);
+        var (bandRows, bands, runs) = (tiling.BandRows, tiling.Bands, tiling.Runs);
         var geometry = g;
-        var ring = RingFits(g, Workspace.ItemBudgetFloats(plan.Threads));
-        ParallelRunner.For(planes * bands, Threads(g, plan), task =>
+        ParallelRunner.For(g.N * g.C * bands * runs, tiling.Concurrency, task =>
         {
             // In bounds: source is input plane (image, channel); destination the GroupOutChannels output planes
-            // that read it (C/groups = 1, so channel·GroupOutChannels < OC), rows [y0, y1) ⊂ [0, OH).
-            var (plane, band) = (task / bands, task % bands);
+            // that read it (C/groups = 1, so channel·GroupOutChannels < OC), rows [y0, y1) ⊂ [0, OH), columns [x0, x1) ⊂ [0, OW).
+            var (plane, band, run) = (task / runs / bands, task / runs % bands, task % runs);
             var (image, channel) = (plane / geometry.C, plane % geometry.C);
             var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
             var firstOutput = channel * geometry.GroupOutChannels;
@@ -55,9 +53,10 @@ internal static unsafe class DirectConv
             var (y0, y1) = (band * bandRows, (int)Math.Min((band + 1L) * bandRows, geometry.OH));
             var weights = weight + ((nint)firstOutput * geometry.KH * geometry.KW);
             var biases = bias == null ? null : bias + firstOutput;
-            if (ring)
+            if (tiling.Ring)
             {
-                Rows(geometry, source, weights, biases, y0, y1, destination);
+                var (x0, x1) = EvenSplit.Part(geometry.OW, runs, run);
+                Rows(geometry, source, weights, biases, y0, y1, x0, x1, destination);
             }
             else
             {
@@ -67,30 +66,17 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>
-    /// Whether the vector path applies and its ring of DilatedKH padded rows fits one work item's
-    /// workspace. A huge dilation or stride (taps that mostly land in the padding) does not: those
-    /// outputs are summed by the bounds-checked scalar loop, which needs no buffer.
-    /// </summary>
-    /// <remarks>
-    /// The width is taken in 64 bits: for the transposed problem of an input gradient (OW = the
-    /// layer's W, a kernel spanning up to its padded width) OW − 1 + DilatedKW may pass int.MaxValue.
-    /// </remarks>
-    private static bool RingFits(in ConvGeometry g, long budgetFloats) =>
-        Vector.IsHardwareAccelerated && g.StrideW == 1 && g.OW >= Vector<float>.Count &&
-        (g.DilatedKH + 1L) * (g.OW - 1L + g.DilatedKW) <= budgetFloats;
-
-    /// <summary>
-    /// Output rows [y0, y1) of the GroupOutChannels planes that read one input plane. Each input
-    /// row is copied once, with its zero padding, into a ring of DilatedKH rows that stays in L1;
-    /// rows in the vertical padding point at a row of zeros. The kernels then run over whole
-    /// output rows with no border cases.
+    /// Output rows [y0, y1), columns [x0, x1), of the GroupOutChannels planes that read one input
+    /// plane. Each input row is copied once, with its zero padding, into a ring of DilatedKH rows
+    /// as wide as the columns read; rows in the vertical padding point at a row of zeros. The
+    /// kernels then run over the whole run of columns with no border cases.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output)
+    private static void Rows(in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, int x0, int x1, float* output)
     {
-        // RingFits bounded (slots + 1)·width by the item budget, so neither wraps: slots ring rows and a row of zeros.
-        var width = PaddedBand.Width(g);
+        // DirectForwardTiling bounded (slots + 1)·width by the budget, so neither wraps: slots ring rows and a row of zeros.
+        var width = PaddedBand.Width(g, x0, x1);
         var slots = g.DilatedKH;
         using var scratch = Workspace.Rent((long)(slots + 1) * width);
         var zeros = scratch.Pointer + ((nint)slots * width);
@@ -102,14 +88,14 @@ internal static unsafe class DirectConv
         held.Fill(int.MinValue);
         fixed (nint* rows = rowSpan)
         {
-            RowsFromRing(g, plane, weights, biases, y0, y1, output, scratch.Pointer, zeros, width, held[..slots], rows);
+            RowsFromRing(g, plane, weights, biases, y0, y1, x0, x1, output, scratch.Pointer, zeros, width, held[..slots], rows);
         }
     }
 
     /// <summary>The body of <see cref="Rows"/>: <paramref name="held"/>[slot] is the input row a ring slot holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowsFromRing(
-        in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, float* output, float* ringStart, float* zeros, int width, Span<int> held, nint* rows)
+        in ConvGeometry g, float* plane, float* weights, float* biases, int y0, int y1, int x0, int x1, float* output, float* ringStart, float* zeros, int width, Span<int> held, nint* rows)
     {
         var slots = held.Length;
         for (var y = y0; y < y1; y++)
@@ -129,27 +115,29 @@ internal static unsafe class DirectConv
                 var ring = ringStart + ((nint)slot * width);
                 if (held[slot] != ih)
                 {
-                    PaddedRow(g, plane + ((nint)ih * g.W), ring, width);
+                    PaddedRow(g, plane + ((nint)ih * g.W), x0 - g.PadLeft, ring, width);
                     held[slot] = ih;
                 }
 
                 rows[kh] = (nint)ring;
             }
 
-            Columns(g, (float**)rows, 0, g.OW, weights, biases, output + ((nint)y * g.OW));
+            // The ring's column j is input column x0 − PadLeft + j, so output column x0 + p reads ring columns p + kw·d.
+            Columns(g, (float**)rows, 0, x1 - x0, weights, biases, output + ((nint)y * g.OW) + x0);
         }
     }
 
-    /// <summary>One input row with PadLeft zeros before it and zeros after it up to <paramref name="width"/>.</summary>
+    /// <summary>Input columns [first, first + width) of one row, zero outside the image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PaddedRow(in ConvGeometry g, float* source, float* destination, int width)
+    private static void PaddedRow(in ConvGeometry g, float* source, int first, float* destination, int width)
     {
-        // In bounds: the copy reads source columns [inside0 − PadLeft, inside1 − PadLeft) ⊂ [0, W) (PadLeft + W ≤ padded width fits an int).
+        // In bounds: the copy reads source columns [first + inside0, first + inside1) ⊂ [0, W); first ≥ −PadLeft and
+        // first + width ≤ the padded width, so none of these wraps.
         var row = new Span<float>(destination, width);
-        var inside0 = Math.Clamp(g.PadLeft, 0, width);
-        var inside1 = Math.Clamp(g.PadLeft + g.W, inside0, width);
+        var inside0 = Math.Clamp(-first, 0, width);
+        var inside1 = Math.Clamp(g.W - first, inside0, width);
         row[..inside0].Clear();
-        new ReadOnlySpan<float>(source + inside0 - g.PadLeft, inside1 - inside0).CopyTo(row[inside0..inside1]);
+        new ReadOnlySpan<float>(source + first + inside0, inside1 - inside0).CopyTo(row[inside0..inside1]);
         row[inside1..].Clear();
     }
 
@@ -157,8 +145,8 @@ internal static unsafe class DirectConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(in ConvGeometry g, float** rows, int from, int to, float* weights, float* biases, float* row)
     {
-        // rows[kh] are KH rows of width = OW − 1 + DilatedKW floats (stride 1), row the y-th row of
-        // this group's first output plane, weights its GroupOutChannels·KH·KW taps.
+        // rows[kh] are KH rows of width = (to − from) − 1 + DilatedKW floats (stride 1), row a run of the
+        // y-th row of this group's first output plane, weights its GroupOutChannels·KH·KW taps.
         var taps = g.KH * g.KW;
         var planeSize = (nint)g.OH * g.OW;
         var m = g.GroupOutChannels;
@@ -234,8 +222,9 @@ internal static unsafe class DirectConv
     private static void Row(in ConvGeometry g, float** rows, int first, int end, float* w, float bias, float* output)
     {
         var lanes = Vector<float>.Count;
-        // In bounds: 0 ≤ p ≤ OW − V (RingFits: OW ≥ V), so the loads reach column (KW − 1)·d + OW − 1 = width − 1
-        // of each ring row and the stores column OW − 1; OW fits the ring's budget, so x + 4V cannot wrap.
+        // In bounds: 0 ≤ p ≤ end − V (DirectForwardTiling: runs of at least V columns), so the loads reach column
+        // (KW − 1)·d + end − 1 = width − 1 of each ring row and the stores column end − 1 of the run; the run's ring fits
+        // the budget, so x + 4V cannot wrap.
         var last = end - lanes;
         for (var x = first; x < end; x += 4 * lanes)
         {
@@ -282,7 +271,7 @@ internal static unsafe class DirectConv
         var r0 = rows[0];
         var r1 = rows[1];
         var r2 = rows[2];
-        // In bounds: p ≤ OW − V, and Tap3 reads p + 2 + V − 1 = at most OW + 1 = width − 1 (3×3, dilation 1).
+        // In bounds: p ≤ end − V, and Tap3 reads p + 2 + V − 1 = at most end + 1 = width − 1 (3×3, dilation 1).
         var last = end - lanes;
         for (var x = first; x < end; x += 4 * lanes)
         {
@@ -317,7 +306,7 @@ internal static unsafe class DirectConv
         var taps = g.KH * g.KW;
         var last = end - lanes;
         var (b0, b1, b2, b3) = bias == null ? (0f, 0f, 0f, 0f) : (bias[0], bias[1], bias[2], bias[3]);
-        // In bounds as in Row: p ≤ OW − V; the four output planes are channels j..j + 3 < GroupOutChannels.
+        // In bounds as in Row: p ≤ end − V; the four output planes are channels j..j + 3 < GroupOutChannels.
         for (var x = first; x < end; x += 2 * lanes)
         {
             var p0 = Math.Min(x, last);
@@ -360,116 +349,129 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>
-    /// dW[oc, kh, kw] = Σ dY[n, oc, y, x]·X[n, c, y·s − p + kh·d, x·s − p + kw·d]: per band a partial
-    /// sum, then the bands and images added in a fixed order, so the thread count cannot change the result.
+    /// dW[oc, kh, kw] = Σ dY[n, oc, y, x]·X[n, c, y·s − p + kh·d, x·s − p + kw·d]: per tile of
+    /// outputs (<see cref="DirectWeightTiling"/>) the padded input is copied once per image and
+    /// every tap summed over it; each chunk of tiles sums into its own partial, and the partials are
+    /// added in a fixed order, so the thread count cannot change the result.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
     {
-        var bandRows = BandHeight(g);
-        var bands = Bands(g, bandRows);
+        var tiling = DirectWeightTiling.For(g, Threads(g, plan), plan.BudgetFloats);
+        var (rowBands, columnRuns, chunks) = (tiling.RowBands, tiling.ColumnRuns, tiling.Chunks);
+        var tiles = rowBands * columnRuns;
         var taps = g.KH * g.KW;
-        using var partials = Workspace.Rent((long)g.OC * bands * taps);
+
+        // One chunk sums straight into the gradient; more keep a partial per output channel and chunk.
+        using var partials = Workspace.Rent(chunks > 1 ? (long)g.OC * chunks * taps : 0);
         var partial = partials.Pointer;
         var geometry = g;
-        ParallelRunner.For(g.OC * bands, Threads(g, plan), task =>
+        ParallelRunner.For(g.OC * chunks, tiling.Concurrency, task =>
         {
-            var (oc, band) = (task / bands, task % bands);
+            var (oc, chunk) = (task / chunks, task % chunks);
             var channel = oc / geometry.GroupOutChannels;
-            var y0 = band * bandRows;
-            var y1 = (int)Math.Min((long)y0 + bandRows, geometry.OH);
-            // In bounds: sums is task's taps of the OC·bands·taps partials; the scratch holds the band's
-            // PaddedBand.Rows × Width floats, which BackwardWeightFits and BandHeight keep within the workspace.
-            var sums = partial + ((nint)task * taps);
+            // In bounds: sums is task's taps of the OC·chunks·taps partials, or oc's taps of the gradient; the scratch holds
+            // the largest tile's PaddedBand.Rows × Width floats (tiling.BandFloats); tiles and their rows and columns lie
+            // inside the output.
+            var sums = chunks > 1 ? partial + ((nint)task * taps) : gradWeight + ((nint)oc * taps);
             new Span<float>(sums, taps).Clear();
-            using var scratch = Workspace.Rent((long)PaddedBand.Rows(geometry, y0, y1) * PaddedBand.Width(geometry));
-            for (var image = 0; image < geometry.N; image++)
+            using var scratch = Workspace.Rent(tiling.BandFloats);
+            var (first, last) = EvenSplit.Part(tiles, chunks, chunk);
+            for (var tile = first; tile < last; tile++)
             {
-                var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
-                var dy = gradOutput + ((((nint)image * geometry.OC) + oc) * geometry.OH * geometry.OW);
-                PaddedBand.Fill(geometry, source, y0, y1, scratch.Pointer);
-                WeightBand(geometry, scratch.Pointer, dy, y0, y1, sums);
+                var (y0, y1) = EvenSplit.Part(geometry.OH, rowBands, tile / columnRuns);
+                var x0 = tile % columnRuns * tiling.RunColumns;
+                var x1 = (int)Math.Min((long)x0 + tiling.RunColumns, geometry.OW);
+                for (var image = 0; image < geometry.N; image++)
+                {
+                    var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
+                    var dy = gradOutput + ((((nint)image * geometry.OC) + oc) * geometry.OH * geometry.OW);
+                    PaddedBand.Fill(geometry, source, y0, y1, x0, x1, scratch.Pointer);
+                    WeightBand(geometry, scratch.Pointer, dy, y0, y1, x0, x1, sums);
+                }
             }
         });
 
-        for (var oc = 0; oc < g.OC; oc++)
+        if (chunks > 1)
         {
-            var sum = new Span<float>(gradWeight + ((nint)oc * taps), taps);
-            sum.Clear();
-            for (var band = 0; band < bands; band++)
+            for (var oc = 0; oc < g.OC; oc++)
             {
-                VectorMath.AddInPlace(sum, new ReadOnlySpan<float>(partial + ((((nint)oc * bands) + band) * taps), taps));
+                var sum = new Span<float>(gradWeight + ((nint)oc * taps), taps);
+                sum.Clear();
+                for (var chunk = 0; chunk < chunks; chunk++)
+                {
+                    VectorMath.AddInPlace(sum, new ReadOnlySpan<float>(partial + ((((nint)oc * chunks) + chunk) * taps), taps));
+                }
             }
         }
     }
 
+    /// <summary>The workspace <see cref="BackwardWeight"/> holds at the most for this plan.</summary>
+    public static long BackwardWeightWorkspaceFloats(in ConvGeometry g, in ConvPlan plan) => DirectWeightTiling.For(g, Threads(g, plan), plan.BudgetFloats).Floats;
+
     /// <summary>
-    /// Whether the weight gradient's buffers fit the workspace: one band of padded input (at least
-    /// dilation·(KH − 1) + 1 rows of the padded width) per work item, and a partial sum per output
-    /// channel, band and tap.
+    /// Whether the weight gradient fits the budget: the partial sums, and one tile of padded input
+    /// (at the least dilation·(KH − 1) + 1 rows by dilation·(KW − 1) + 1 columns, for one output).
     /// </summary>
-    public static bool BackwardWeightFits(in ConvGeometry g, out string reason)
+    public static bool BackwardWeightFits(in ConvGeometry g, long budget, out string reason)
     {
-        var band = (long)g.DilatedKH * PaddedBand.Width(g);
-        var bands = band > BandFloats ? g.OH : Bands(g, BandHeight(g));
-        var partials = (long)g.OC * bands * g.KH * g.KW;
-        var fits = band <= Workspace.MaxFloats / 4 && partials <= Workspace.MaxFloats / 2;
-        reason = fits ? string.Empty
-            : $"Direct's weight gradient needs bands of {band} floats and {partials} partial sums, more than the workspace holds";
-        return fits;
+        var tiling = DirectWeightTiling.For(g, 1, budget);
+        reason = tiling.Fits ? string.Empty
+            : $"Direct's weight gradient needs tiles of {tiling.BandFloats} floats of padded input, more than the workspace holds";
+        return tiling.Fits;
     }
-
-    /// <summary>Output rows per band of the weight gradient: their padded input rows fill about <see cref="BandFloats"/>.</summary>
-    private static int BandHeight(in ConvGeometry g)
-    {
-        // In 64 bits: a padded width times a large stride passes int.MaxValue, and a wrapped product
-        // would make bands of thousands of rows, each StrideH input rows apart.
-        var perRow = (long)PaddedBand.Width(g) * g.StrideH;
-        return (int)Math.Clamp((BandFloats / Math.Max(perRow, 1)) - g.DilatedKH, 1, g.OH);
-    }
-
-    /// <summary>⌈OH / bandRows⌉, in 64 bits: OH may be within a band of int.MaxValue.</summary>
-    private static int Bands(in ConvGeometry g, int bandRows) => (int)((g.OH + (long)bandRows - 1) / bandRows);
 
     /// <summary>Spreading a small problem over threads costs more than it saves.</summary>
     private static int Threads(in ConvGeometry g, in ConvPlan plan) =>
         (long)g.N * g.OC * g.OH * g.OW * g.KH * g.KW < WorkPartition.MinimumWorkPerItem ? 1 : plan.Threads;
 
-    /// <summary>Adds this band's Σ dY·X for every tap into <paramref name="sums"/>.</summary>
+    /// <summary>
+    /// Adds the Σ dY·X of output rows [y0, y1), columns [x0, x1), for every tap into
+    /// <paramref name="sums"/>: four vector accumulators, so the FMAs do not wait on each other.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightBand(in ConvGeometry g, float* band, float* gradOutput, int y0, int y1, float* sums)
+    private static void WeightBand(in ConvGeometry g, float* band, float* gradOutput, int y0, int y1, int x0, int x1, float* sums)
     {
-        var width = PaddedBand.Width(g);
+        var width = PaddedBand.Width(g, x0, x1);
+        var count = x1 - x0;
         var lanes = Vector<float>.Count;
         var vectorised = Vector.IsHardwareAccelerated && g.StrideW == 1;
         for (var kh = 0; kh < g.KH; kh++)
         {
             for (var kw = 0; kw < g.KW; kw++)
             {
-                var total = Vector<float>.Zero;
+                var (t0, t1, t2, t3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
                 var scalar = 0f;
                 for (var y = y0; y < y1; y++)
                 {
-                    // In bounds: band row (y − y0)·StrideH + kh·DilationH < PaddedBand.Rows; the vector loop reads columns
-                    // up to (OW − 1) + kw·DilationW < width (stride 1), the scalar one x·StrideW + kw·DilationW < width.
+                    // In bounds: band row (y − y0)·StrideH + kh·DilationH < PaddedBand.Rows; the vector loops read columns
+                    // up to (count − 1) + kw·DilationW < width (stride 1), the scalar one x·StrideW + kw·DilationW < width.
                     var source = band + ((nint)(((y - y0) * g.StrideH) + (kh * g.DilationH)) * width) + (kw * g.DilationW);
-                    var dy = gradOutput + ((nint)y * g.OW);
+                    var dy = gradOutput + ((nint)y * g.OW) + x0;
                     var x = 0;
                     if (vectorised)
                     {
-                        for (; x + lanes <= g.OW; x += lanes)
+                        for (; x + (4 * lanes) <= count; x += 4 * lanes)
                         {
-                            total = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(dy + x), Unsafe.ReadUnaligned<Vector<float>>(source + x), total);
+                            t0 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(dy + x), Unsafe.ReadUnaligned<Vector<float>>(source + x), t0);
+                            t1 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(dy + x + lanes), Unsafe.ReadUnaligned<Vector<float>>(source + x + lanes), t1);
+                            t2 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(dy + x + (2 * lanes)), Unsafe.ReadUnaligned<Vector<float>>(source + x + (2 * lanes)), t2);
+                            t3 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(dy + x + (3 * lanes)), Unsafe.ReadUnaligned<Vector<float>>(source + x + (3 * lanes)), t3);
+                        }
+
+                        for (; x + lanes <= count; x += lanes)
+                        {
+                            t0 = Vector.FusedMultiplyAdd(Unsafe.ReadUnaligned<Vector<float>>(dy + x), Unsafe.ReadUnaligned<Vector<float>>(source + x), t0);
                         }
                     }
 
-                    for (; x < g.OW; x++)
+                    for (; x < count; x++)
                     {
-                        scalar = MathF.FusedMultiplyAdd(dy[x], source[x * g.StrideW], scalar);
+                        scalar = MathF.FusedMultiplyAdd(dy[x], source[(nint)x * g.StrideW], scalar);
                     }
                 }
 
-                sums[(kh * g.KW) + kw] += Vector.Sum(total) + scalar;
+                sums[(kh * g.KW) + kw] += Vector.Sum((t0 + t1) + (t2 + t3)) + scalar;
             }
         }
     }

@@ -19,27 +19,42 @@ namespace ConvSharp.Compute.Fft;
 /// </summary>
 internal static unsafe class FftConv
 {
+    /// <summary>
+    /// The largest kernel side FFT takes. Kernels whose tiles would pass <see cref="FftTiling.MaxTile"/>
+    /// are cut into blocks, up to four at this size; past it the direct loops cost about as much.
+    /// </summary>
+    public const int MaxKernel = 1024;
+
+    /// <summary>The workspace <see cref="Forward"/> holds at the most for this plan.</summary>
+    public static long WorkspaceFloats(in ConvGeometry g, in ConvPlan plan) => FftTiling.For(g, plan.Threads, plan.BudgetFloats).Floats;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
-        // Kernel spectra are kept for a batch of output channels at a time, within the weight budget.
-        var area = TileSize(g) * TileSize(g);
-        var perPass = (int)Math.Clamp(Workspace.WeightBudgetFloats / (2L * area), 1, g.OC);
+        // Kernel spectra are kept for a pass of output channels at a time, within half the budget (FftTiling).
+        var tiling = FftTiling.For(g, plan.Threads, plan.BudgetFloats);
 
         // oc0 steps by the pass it did, never past OC, which may be within a pass of int.MaxValue.
-        for (var oc0 = 0; oc0 < g.OC; oc0 += Math.Min(perPass, g.OC - oc0))
+        for (var oc0 = 0; oc0 < g.OC; oc0 += Math.Min(tiling.ChannelsPerPass, g.OC - oc0))
         {
-            ForwardChannels(g, plan, oc0, oc0 + Math.Min(perPass, g.OC - oc0), input, weight, bias, output);
+            var oc1 = oc0 + Math.Min(tiling.ChannelsPerPass, g.OC - oc0);
+            for (var block = 0; block < tiling.BlocksH * tiling.BlocksW; block++)
+            {
+                // Block by block, in order: the first writes the outputs (with the bias), the others add to them.
+                var (kh0, kh1) = EvenSplit.Part(g.KH, tiling.BlocksH, block / tiling.BlocksW);
+                var (kw0, kw1) = EvenSplit.Part(g.KW, tiling.BlocksW, block % tiling.BlocksW);
+                ForwardBlock(g, tiling, new KernelBlock(kh0, kh1, kw0, kw1, block > 0), oc0, oc1, input, weight, bias, output);
+            }
         }
     }
 
-    /// <summary>Output channels [oc0, oc1).</summary>
+    /// <summary>Output channels [oc0, oc1), the taps of one block of the kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardChannels(in ConvGeometry g, in ConvPlan plan, int oc0, int oc1, float* input, float* weight, float* bias, float* output)
+    private static void ForwardBlock(in ConvGeometry g, FftTiling tiling, KernelBlock block, int oc0, int oc1, float* input, float* weight, float* bias, float* output)
     {
-        var size = TileSize(g);
+        var size = tiling.Size;
         var fft = TileFft.For(size);
-        var (validH, validW) = (size - g.KH + 1, size - g.KW + 1);
+        var (validH, validW) = (size - block.Rows + 1, size - block.Columns + 1);
         // In 64 bits: OH or OW may be within a tile of int.MaxValue (an output of Array.MaxLength floats).
         var (tilesH, tilesW) = ((int)((g.OH + (long)validH - 1) / validH), (int)((g.OW + (long)validW - 1) / validW));
         var tiles = tilesH * tilesW;
@@ -47,20 +62,20 @@ internal static unsafe class FftConv
         var area = size * size;
         var channels = oc1 - oc0;
 
-        // The conjugated spectrum of every output channel's kernel, in the transposed layout the tiles use.
+        // The conjugated spectrum of every output channel's kernel block, in the transposed layout the tiles use.
         using var spectra = Workspace.Rent(2L * channels * area);
         for (var j = 0; j < channels; j++)
         {
             var oc = oc0 + j;
-            // In bounds: channel j's 2·area floats of the spectra; the kernel (KH, KW ≤ size) lands in the tile's corner.
+            // In bounds: channel j's 2·area floats of the spectra; the block (at most size a side) lands in the tile's corner.
             var re = spectra.Pointer + (2L * j * area);
             var im = re + area;
             new Span<float>(re, 2 * area).Clear();
-            for (var kh = 0; kh < g.KH; kh++)
+            for (var kh = block.Row0; kh < block.Row1; kh++)
             {
-                for (var kw = 0; kw < g.KW; kw++)
+                for (var kw = block.Column0; kw < block.Column1; kw++)
                 {
-                    re[(kh * size) + kw] = weight[((((nint)oc * g.KH) + kh) * g.KW) + kw];
+                    re[((kh - block.Row0) * size) + kw - block.Column0] = weight[((((nint)oc * g.KH) + kh) * g.KW) + kw];
                 }
             }
 
@@ -74,7 +89,8 @@ internal static unsafe class FftConv
 
         var geometry = g;
         var spectraPointer = spectra.Pointer;
-        ParallelRunner.For(g.N * channels * pairs, plan.Threads, task =>
+        var layout = new TileLayout(tilesW, validH, validW, size, block.Row0 - (long)g.PadTop, block.Column0 - (long)g.PadLeft);
+        ParallelRunner.For(g.N * channels * pairs, tiling.Concurrency, task =>
         {
             var (plane, pair) = (task / pairs, task % pairs);
             var (image, j) = (plane / channels, plane % channels);
@@ -88,10 +104,10 @@ internal static unsafe class FftConv
             var im = work.Pointer + area;
             var first = 2 * pair;
             var second = first + 1 < tiles ? first + 1 : -1;
-            LoadTile(geometry, source, first, tilesW, validH, validW, size, re);
+            LoadTile(geometry, source, first, layout, re);
             if (second >= 0)
             {
-                LoadTile(geometry, source, second, tilesW, validH, validW, size, im);
+                LoadTile(geometry, source, second, layout, im);
             }
             else
             {
@@ -101,28 +117,14 @@ internal static unsafe class FftConv
             Transform(fft, re, im, inverse: false);
             Multiply(re, im, spectraPointer + (2L * j * area), spectraPointer + (2L * j * area) + area, area);
             Transform(fft, re, im, inverse: true);
-            var b = bias == null ? 0f : bias[oc];
+            var b = block.Accumulate || bias == null ? 0f : bias[oc];
             var scale = 1f / area;
-            StoreTile(geometry, re, first, tilesW, validH, validW, size, scale, b, destination);
+            StoreTile(geometry, re, first, layout, scale, b, block.Accumulate, destination);
             if (second >= 0)
             {
-                StoreTile(geometry, im, second, tilesW, validH, validW, size, scale, b, destination);
+                StoreTile(geometry, im, second, layout, scale, b, block.Accumulate, destination);
             }
         });
-    }
-
-    /// <summary>The largest kernel side FFT takes: its tiles (2048 × 2048, twice the kernel) then stay within one workspace buffer.</summary>
-    public const int MaxKernel = 1024;
-
-    /// <summary>A power of two at least twice the kernel, 128 in the usual case (the best cost per output), smaller for small images.</summary>
-    private static int TileSize(in ConvGeometry g)
-    {
-        // The planner keeps the kernel within MaxKernel; the padded image is summed and rounded in 64 bits: it may be up to
-        // int.MaxValue, or past it for the transposed problem of an input gradient (the layer's H padded by KH − 1 per side).
-        var kernel = Math.Max(g.KH, g.KW);
-        var size = (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2 * kernel, kernel <= 32 ? 128 : 256));
-        var needed = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max((long)g.H + g.PadTop + g.PadBottom, (long)g.W + g.PadLeft + g.PadRight));
-        return (int)Math.Max(Math.Min(size, needed), BitOperations.RoundUpToPowerOf2((uint)kernel));
     }
 
     /// <summary>2-D FFT of a tile; the result is transposed (rows are the second frequency), which the kernel spectra share.</summary>
@@ -170,52 +172,67 @@ internal static unsafe class FftConv
         }
     }
 
-    /// <summary>The T×T block of zero-padded input that tile <paramref name="tile"/>'s outputs read.</summary>
+    /// <summary>The T×T block of zero-padded input that tile <paramref name="tile"/>'s outputs read through the kernel block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LoadTile(in ConvGeometry g, float* plane, int tile, int tilesW, int validH, int validW, int size, float* destination)
+    private static void LoadTile(in ConvGeometry g, float* plane, int tile, in TileLayout layout, float* destination)
     {
-        var y0 = (tile / tilesW * validH) - g.PadTop;
-        var x0 = (tile % tilesW * validW) - g.PadLeft;
-        var first = Math.Clamp(-x0, 0, size);
-        var last = Math.Clamp(g.W - x0, first, size);
+        // In 64 bits: the tile's first output row may be near int.MaxValue (an OH ≈ int.MaxValue output) before the block's offset.
+        var size = layout.Size;
+        var y0 = ((long)(tile / layout.TilesW) * layout.ValidH) + layout.RowOffset;
+        var x0 = ((long)(tile % layout.TilesW) * layout.ValidW) + layout.ColumnOffset;
+        var first = (int)Math.Clamp(-x0, 0, size);
+        var last = (int)Math.Clamp(g.W - x0, first, size);
 
         // In bounds: destination is size × size; a copy reads row iy ∈ [0, H), columns [x0 + first, x0 + last) ⊂ [0, W).
-        // y0 + r may pass int.MaxValue near the bottom of an OH ≈ int.MaxValue output: it wraps negative, so reads zeros,
-        // which is right, since such a row lies below the image.
         for (var r = 0; r < size; r++)
         {
             var row = new Span<float>(destination + ((nint)r * size), size);
             var iy = y0 + r;
-            if ((uint)iy >= (uint)g.H || last <= first)
+            if ((ulong)iy >= (ulong)g.H || last <= first)
             {
                 row.Clear();
                 continue;
             }
 
             row[..first].Clear();
-            new ReadOnlySpan<float>(plane + ((nint)iy * g.W) + x0 + first, last - first).CopyTo(row[first..last]);
+            new ReadOnlySpan<float>(plane + ((nint)iy * g.W) + (nint)x0 + first, last - first).CopyTo(row[first..last]);
             row[last..].Clear();
         }
     }
 
+    /// <summary>Writes (or, for a later kernel block, adds) a tile's valid outputs, scaled, plus the bias.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StoreTile(in ConvGeometry g, float* result, int tile, int tilesW, int validH, int validW, int size, float scale, float bias, float* output)
+    private static void StoreTile(in ConvGeometry g, float* result, int tile, in TileLayout layout, float scale, float bias, bool accumulate, float* output)
     {
-        var oy = tile / tilesW * validH;
-        var ox = tile % tilesW * validW;
+        var oy = tile / layout.TilesW * layout.ValidH;
+        var ox = tile % layout.TilesW * layout.ValidW;
 
         // In bounds: output rows oy + r < OH and columns ox + c < OW (oy < OH and ox < OW, so the differences cannot
         // wrap, where oy + validH could); the result is read in its first validH rows and validW columns.
-        var rows = Math.Min(validH, g.OH - oy);
+        var rows = Math.Min(layout.ValidH, g.OH - oy);
+        var count = Math.Min(layout.ValidW, g.OW - ox);
         for (var r = 0; r < rows; r++)
         {
             var row = output + ((nint)(oy + r) * g.OW) + ox;
-            var source = result + ((nint)r * size);
-            var count = Math.Min(validW, g.OW - ox);
+            var source = result + ((nint)r * layout.Size);
             for (var c = 0; c < count; c++)
             {
-                row[c] = (source[c] * scale) + bias;
+                row[c] = accumulate ? row[c] + (source[c] * scale) : (source[c] * scale) + bias;
             }
         }
     }
+
+    /// <summary>Taps [Row0, Row1) × [Column0, Column1) of the kernel; a block after the first adds to the outputs.</summary>
+    private readonly record struct KernelBlock(int Row0, int Row1, int Column0, int Column1, bool Accumulate)
+    {
+        public int Rows => Row1 - Row0;
+
+        public int Columns => Column1 - Column0;
+    }
+
+    /// <summary>
+    /// How a block's tiles cover the output: TilesW tiles a row, each ValidH × ValidW outputs of a
+    /// Size × Size tile, whose first input row and column are the output's plus RowOffset and ColumnOffset.
+    /// </summary>
+    private readonly record struct TileLayout(int TilesW, int ValidH, int ValidW, int Size, long RowOffset, long ColumnOffset);
 }

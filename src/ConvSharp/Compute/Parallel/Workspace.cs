@@ -1,47 +1,78 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 
 namespace ConvSharp.Compute.Parallel;
 
 /// <summary>
 /// Scratch memory for the engine: pinned float arrays (on the pinned object heap, so kernels
-/// can hold raw pointers) in power-of-two size classes, reused across calls. No single buffer
-/// may exceed <see cref="MaxFloats"/>: algorithms tile their work to stay under it, and asking
-/// for more is a bug that throws. Tests read the peak to prove the bound.
+/// can hold raw pointers) in power-of-two size classes, reused across calls. One call may hold
+/// at most <see cref="MaxFloats"/> in all, counted in whole size classes: every algorithm sizes
+/// its tiles, and the number of them in flight, from its plan's budget (see
+/// <see cref="ConvPlan.WorkspaceFloats"/>), so a single request over the bound is a bug that
+/// throws. Tests read the peak to prove the bound.
 /// </summary>
+/// <remarks>
+/// The pool keeps at most <see cref="PoolCapFloats"/>; a size class not rented for
+/// <see cref="IdleMilliseconds"/> is released after the next gen-2 collection, and everything is
+/// released when the machine runs short of memory (as <c>ArrayPool.Shared</c> trims on gen 2).
+/// </remarks>
 internal static class Workspace
 {
-    /// <summary>32 MB: the most workspace any one buffer may take.</summary>
+    /// <summary>32 MB: the most workspace one call may hold, all its buffers together.</summary>
     public const int MaxFloats = 8 << 20;
 
     /// <summary>
-    /// 16 MB for buffers whose size follows the weights (packed or transformed filters): larger
-    /// layers are processed in passes over their output channels.
+    /// 16 MB, half the bound, for buffers whose size follows the weights (packed or transformed
+    /// filters, partial weight gradients): larger layers are processed in passes over their
+    /// output channels, and the work items share the other half.
     /// </summary>
-    public const int WeightBudgetFloats = 4 << 20;
+    public const int WeightBudgetFloats = MaxFloats / 2;
 
+    /// <summary>The most the pool keeps between calls: two calls' worth.</summary>
+    public const long PoolCapFloats = 2L * MaxFloats;
+
+    /// <summary>A size class not rented for this long is released by the next trim.</summary>
+    public const long IdleMilliseconds = 30_000;
+
+#if DEBUG
     /// <summary>
-    /// The floats one work item may hold when <paramref name="threads"/> run at once: 16 MB
-    /// shared by the items in flight, so a call stays within 32 MB with the weight buffers,
-    /// whatever the image size and thread count.
+    /// Floats after each buffer that Debug builds fill with a canary and check when the buffer
+    /// comes back. They lie outside the size class (Debug arrays are this much longer), so a
+    /// request of exactly 2^k floats takes class k in every build, and the bound counts classes.
     /// </summary>
-    public static int ItemBudgetFloats(int threads) => Math.Max(1 << 16, (4 << 20) / Math.Max(threads, 1));
+    internal const int GuardFloats = 16;
+#else
+    internal const int GuardFloats = 0;
+#endif
 
     private const int MinimumClass = 10;
+    private static readonly int MaximumClass = BitOperations.Log2(MaxFloats);
 
-    /// <summary>Floats after each buffer that Debug builds fill with a canary and check when the buffer comes back.</summary>
-    internal const int GuardFloats = 16;
-    private const int KeptPerClass = 8;
-    // Size classes up to 2^25 floats: MaxFloats plus the guard rounds up to class 24.
+    // One bucket per class up to MaxFloats (classes below MinimumClass stay empty).
     private static readonly ConcurrentBag<float[]>[] Buckets =
-        [.. Enumerable.Range(0, 26).Select(_ => new ConcurrentBag<float[]>())];
+        [.. Enumerable.Range(0, MaximumClass + 1).Select(_ => new ConcurrentBag<float[]>())];
+
+    private static readonly long[] LastRented = new long[MaximumClass + 1];
 
     private static long _rentedFloats;
     private static long _peakFloats;
+    private static long _pooledFloats;
 
-    /// <summary>Floats rented and not yet returned, at the most, since <see cref="ResetPeak"/>.</summary>
+    static Workspace() => Gen2GcCallback.Register(TrimAfterCollection);
+
+    /// <summary>Floats rented and not yet returned, at the most, since <see cref="ResetPeak"/>; whole size classes.</summary>
     public static long PeakFloats => Interlocked.Read(ref _peakFloats);
 
+    /// <summary>Floats the pool holds for later calls.</summary>
+    public static long PooledFloats => Interlocked.Read(ref _pooledFloats);
+
     public static void ResetPeak() => Interlocked.Exchange(ref _peakFloats, Interlocked.Read(ref _rentedFloats));
+
+    /// <summary>The floats a request of <paramref name="floats"/> counts against the bound: its size class, or nothing for an empty request.</summary>
+    public static long Footprint(long floats) => floats <= 0 ? 0 : 1L << SizeClass(floats);
+
+    /// <summary>The largest power of two at most <paramref name="floats"/>: a share whose buffers' footprints cannot exceed it.</summary>
+    public static long FloorClass(long floats) => floats < 1 ? 0 : 1L << BitOperations.Log2((ulong)floats);
 
     /// <summary>A buffer of at least <paramref name="floats"/> floats; its contents are undefined.</summary>
     public static WorkspaceBuffer Rent(long floats)
@@ -53,13 +84,24 @@ internal static class Workspace
                 $"internal error: a workspace of {floats * 4 / (1 << 20)} MB was requested, over the {MaxFloats * 4 / (1 << 20)} MB bound; the algorithm must tile its work");
         }
 
-        var sizeClass = Math.Max(MinimumClass, 64 - (int)long.LeadingZeroCount(Math.Max(floats + GuardFloats, 1) - 1));
-        if (!Buckets[sizeClass].TryTake(out var array))
+        if (floats == 0)
         {
-            array = GC.AllocateUninitializedArray<float>(1 << sizeClass, pinned: true);
+            // Nothing to hold: an algorithm that needs a buffer only for some shapes rents zero floats for the others.
+            return new WorkspaceBuffer([], WorkspaceBuffer.Empty, 0);
         }
 
-        var rented = Interlocked.Add(ref _rentedFloats, array.Length);
+        var sizeClass = SizeClass(floats);
+        Volatile.Write(ref LastRented[sizeClass], Environment.TickCount64);
+        if (Buckets[sizeClass].TryTake(out var array))
+        {
+            Interlocked.Add(ref _pooledFloats, -(1L << sizeClass));
+        }
+        else
+        {
+            array = GC.AllocateUninitializedArray<float>((1 << sizeClass) + GuardFloats, pinned: true);
+        }
+
+        var rented = Interlocked.Add(ref _rentedFloats, 1L << sizeClass);
         long peak;
         while (rented > (peak = Interlocked.Read(ref _peakFloats)) && Interlocked.CompareExchange(ref _peakFloats, rented, peak) != peak)
         {
@@ -70,58 +112,46 @@ internal static class Workspace
 
     internal static void Return(float[] array, int sizeClass)
     {
-        Interlocked.Add(ref _rentedFloats, -array.Length);
-        if (Buckets[sizeClass].Count < KeptPerClass)
+        Interlocked.Add(ref _rentedFloats, -(1L << sizeClass));
+
+        // Kept only within the cap; past it the array is left to the collector.
+        if (Interlocked.Add(ref _pooledFloats, 1L << sizeClass) <= PoolCapFloats)
         {
             Buckets[sizeClass].Add(array);
         }
-    }
-}
-
-/// <summary>A rented, pinned scratch buffer; dispose to give it back.</summary>
-internal readonly unsafe struct WorkspaceBuffer : IDisposable
-{
-    private static readonly float Canary = BitConverter.Int32BitsToSingle(0x7FC0_0BAD);
-    private readonly float[] _array;
-    private readonly int _sizeClass;
-    private readonly int _length;
-
-    internal WorkspaceBuffer(float[] array, int sizeClass, int length)
-    {
-        _array = array;
-        _sizeClass = sizeClass;
-        _length = length;
-        PlaceGuard();
+        else
+        {
+            Interlocked.Add(ref _pooledFloats, -(1L << sizeClass));
+        }
     }
 
     /// <summary>
-    /// The first float; the array is allocated on the pinned object heap, so the pointer stays valid until
-    /// <see cref="Dispose"/>. Kernels may touch the floats they asked for and no more (Debug builds check a canary after them).
+    /// Releases the pooled arrays of every size class not rented since <paramref name="idleSince"/>
+    /// (a <see cref="Environment.TickCount64"/>), or of every class when <paramref name="all"/>.
     /// </summary>
-    public float* Pointer => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_array));
-
-    /// <summary>The floats asked for, no more: the pooled array behind them may be longer.</summary>
-    public Span<float> Span => _array.AsSpan(0, _length);
-
-    public void Dispose()
+    internal static void Trim(long idleSince, bool all = false)
     {
-        CheckGuard();
-        Workspace.Return(_array, _sizeClass);
-    }
-
-    [System.Diagnostics.Conditional("DEBUG")]
-    private void PlaceGuard() => _array.AsSpan(_length, Workspace.GuardFloats).Fill(Canary);
-
-    /// <summary>Debug builds (the tests) catch a kernel that wrote past the workspace it asked for.</summary>
-    [System.Diagnostics.Conditional("DEBUG")]
-    private void CheckGuard()
-    {
-        foreach (var value in _array.AsSpan(_length, Workspace.GuardFloats))
+        for (var sizeClass = MinimumClass; sizeClass <= MaximumClass; sizeClass++)
         {
-            if (BitConverter.SingleToInt32Bits(value) != BitConverter.SingleToInt32Bits(Canary))
+            if (!all && Volatile.Read(ref LastRented[sizeClass]) >= idleSince)
             {
-                throw new InvalidOperationException($"internal error: a kernel wrote past the end of its {_length}-float workspace");
+                continue;
+            }
+
+            while (Buckets[sizeClass].TryTake(out _))
+            {
+                Interlocked.Add(ref _pooledFloats, -(1L << sizeClass));
             }
         }
     }
+
+    private static bool TrimAfterCollection()
+    {
+        var memory = GC.GetGCMemoryInfo();
+        Trim(Environment.TickCount64 - IdleMilliseconds, all: memory.MemoryLoadBytes >= memory.HighMemoryLoadThresholdBytes);
+        return true;
+    }
+
+    private static int SizeClass(long floats) =>
+        Math.Max(MinimumClass, 64 - (int)long.LeadingZeroCount(floats - 1));
 }

@@ -12,7 +12,7 @@ namespace ConvSharp.Compute.Winograd;
 /// of input as Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A. Summed over channels, the element-wise product
 /// becomes 36 independent matrix products, M[ξ] (OC × tiles) = U[ξ] (OC × C) · V[ξ] (C × tiles),
 /// done by the packed GEMM: 36 multiplies per 16 outputs and channel pair instead of 144.
-/// Stride 1, dilation 1, any padding and groups. The transforms lose a little precision (the
+/// Stride 1, any padding and groups; a dilated kernel phase by phase (<see cref="DilatedPhases"/>). The transforms lose a little precision (the
 /// interpolation points 0, ±1, ±2, ±½ and ∞ have condition numbers in the hundreds): results
 /// agree with the reference to about 1e-4 relative, and the tests allow 1e-3 as DESIGN.md says.
 /// Measured (AMD EPYC Zen 3, AVX2, two threads, 2026-11-25): ResNet's 8×64×56² 3×3 layer in
@@ -35,39 +35,56 @@ internal static unsafe class Winograd4x3
     };
 
     /// <summary>
-    /// Whether one band of one tile row fits the workspace: its transformed inputs and products,
-    /// 36·(C/groups + OC/groups) floats per tile, and the transformed filters of MR output channels.
-    /// Very wide images with many channels do not (yet); the planner then takes another algorithm.
+    /// Whether the smallest tiling fits the budget (<see cref="WinogradTiling"/>): the transformed
+    /// filters of a pass of MR output channels, and an item of one tile with its transforms. Only
+    /// layers with hundreds of thousands of channels do not; the planner then takes another algorithm.
     /// </summary>
-    public static bool Fits(in ConvGeometry g, out string reason)
+    public static bool Fits(in ConvGeometry g, long budget, out string reason)
     {
-        var tilesW = ((g.OW + 3L) / 4) + 1;
-        var band = (long)Points * (g.GroupChannels + (long)g.GroupOutChannels) * tilesW;
-        var filters = (long)Points * g.Groups * g.GroupChannels * 8;
-        var fits = band <= Workspace.MaxFloats / 2 && filters <= Workspace.WeightBudgetFloats;
-        reason = fits ? string.Empty : $"Winograd4x3's transforms of one tile row ({band} floats) or its filters ({filters}) would not fit the workspace";
+        var fits = true;
+        foreach (var kernel in Enum.GetValues<GemmKernel>())
+        {
+            fits &= WinogradTiling.For(g, 1, GemmBlocking.For(kernel), 1, budget).Fits;
+        }
+
+        reason = fits ? string.Empty : $"Winograd4x3's transformed filters ({(long)Points * g.GroupChannels * g.Groups} floats per output channel) and one tile's transforms would not fit the workspace";
         return fits;
     }
 
+    /// <summary>The workspace <see cref="Forward"/> holds at the most for this plan.</summary>
+    public static long WorkspaceFloats(in ConvGeometry g, in ConvPlan plan)
+    {
+        var (phase, phases) = Phases(g);
+        return WinogradTiling.For(phase, phases, GemmBlocking.For(plan.Kernel), plan.Threads, plan.BudgetFloats).Floats;
+    }
+
+    /// <summary>Any padding and groups; a dilated kernel when its phases share one geometry (<see cref="DilatedPhases"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in ConvGeometry g, in ConvPlan plan, float* input, float* weight, float* bias, float* output)
     {
         // The transformed filters are four times the weights: a very large layer is done in passes over its output channels.
+        var (phase, phases) = Phases(g);
         var blocking = GemmBlocking.For(plan.Kernel);
-        var perChannel = (long)Points * g.Groups * g.GroupChannels;
-        var rowsPerPass = (int)Math.Min(Math.Max(Workspace.WeightBudgetFloats / perChannel / blocking.MR * blocking.MR, blocking.MR), Math.Max(g.GroupOutChannels, 1));
-        for (var o0 = 0; o0 < g.GroupOutChannels; o0 += rowsPerPass)
+        var tiling = WinogradTiling.For(phase, phases, blocking, plan.Threads, plan.BudgetFloats);
+        for (var o0 = 0; o0 < g.GroupOutChannels; o0 += tiling.ChannelsPerPass)
         {
-            ForwardChannels(g, plan, blocking, o0, Math.Min(o0 + rowsPerPass, g.GroupOutChannels), input, weight, bias, output);
+            ForwardChannels(g, phase, phases, tiling, blocking, o0, Math.Min(o0 + tiling.ChannelsPerPass, g.GroupOutChannels), input, weight, bias, output);
         }
     }
 
-    /// <summary>Output channels [o0, o1) of every group.</summary>
+    /// <summary>The geometry of one phase and the number of phases: the call itself and 1 when undilated.</summary>
+    private static (ConvGeometry Phase, int Count) Phases(in ConvGeometry g) =>
+        g.DilationH == 1 && g.DilationW == 1 ? (g, 1)
+        : DilatedPhases.TryPhases(g, out var phase) ? (phase, g.DilationH * g.DilationW)
+        : throw new InvalidOperationException("internal error: Winograd4x3 was given a dilation whose phases differ; the planner must not choose it");
+
+    /// <summary>Output channels [o0, o1) of every group, phase by phase (<paramref name="g"/> the call, <paramref name="p"/> one phase of it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardChannels(in ConvGeometry g, in ConvPlan plan, GemmBlocking blocking, int o0, int o1, float* input, float* weight, float* bias, float* output)
+    private static void ForwardChannels(
+        in ConvGeometry g, in ConvGeometry p, int phases, WinogradTiling tiling, GemmBlocking blocking, int o0, int o1, float* input, float* weight, float* bias, float* output)
     {
         var (m, c) = (o1 - o0, g.GroupChannels);
-        var (tilesH, tilesW) = ((g.OH + 3) / 4, (g.OW + 3) / 4);
+        var (tilesH, tilesW) = ((p.OH + 3) / 4, (p.OW + 3) / 4);
 
         // U[group][ξ] = (G g Gᵀ)[ξ] for every (oc, c), packed as the GEMM's A.
         var packedSize = Sgemm.PackedASize(blocking, m, c);
@@ -86,33 +103,41 @@ internal static unsafe class Winograd4x3
             }
         }
 
-        // Work items: (image, group, band of tile rows), the band bounded so its transforms stay small.
-        var perTileRow = (long)Points * (m + c) * tilesW;
-        var bandRows = (int)Math.Clamp(Workspace.ItemBudgetFloats(plan.Threads) / perTileRow, 1, tilesH);
-        var wanted = Math.Max(1, ((2 * plan.Threads) + (g.N * g.Groups) - 1) / (g.N * g.Groups));
-        bandRows = Math.Min(bandRows, Math.Max(1, (tilesH + wanted - 1) / wanted));
-        var bands = (tilesH + bandRows - 1) / bandRows;
-        var geometry = g;
+        // Work items: (image, phase, group, band of tile rows, run of tile columns), sized and run
+        // tiling.Concurrency at a time so that their transforms stay within the budget.
+        var (bandRows, bandColumns) = (tiling.BandRows, tiling.BandColumns);
+        var (bandsH, bandsW) = ((tilesH + bandRows - 1) / bandRows, (tilesW + bandColumns - 1) / bandColumns);
+        var bands = bandsH * bandsW;
+        var (geometry, phase) = (g, p);
         var filtersPointer = packedFilters.Pointer;
-        ParallelRunner.For(g.N * g.Groups * bands, plan.Threads, task =>
+        ParallelRunner.For(g.N * phases * g.Groups * bands, tiling.Concurrency, task =>
         {
-            var (image, group, band) = (task / bands / geometry.Groups, task / bands % geometry.Groups, task % bands);
-            var ty0 = band * bandRows;
-            var ty1 = Math.Min(ty0 + bandRows, tilesH);
-            // Tiles are numbered with one spare column per tile row (t = row·(tilesW + 1) + tx), so
-            // every transform runs along the whole band in vectors; the spare columns are computed
+            var band = task % bands;
+            var group = task / bands % geometry.Groups;
+            var which = task / bands / geometry.Groups % phases;
+            var image = task / bands / geometry.Groups / phases;
+            var (ty0, tx0) = (band / bandsW * bandRows, band % bandsW * bandColumns);
+            var (ty1, tx1) = (Math.Min(ty0 + bandRows, tilesH), Math.Min(tx0 + bandColumns, tilesW));
+            var (source, destination) = phases == 1
+                ? (PlaneView.Whole(geometry.H, geometry.W), PlaneView.Whole(geometry.OH, geometry.OW))
+                : (DilatedPhases.Input(geometry, which), DilatedPhases.Output(geometry, which));
+
+            // Tiles are numbered with one spare column per tile row (t = row·(columns + 1) + tx − tx0),
+            // so every transform runs along the whole item in vectors; the spare columns are computed
             // and never stored.
-            var count = (ty1 - ty0) * (tilesW + 1);
-            var source = input + ((((nint)image * geometry.C) + ((nint)group * c)) * geometry.H * geometry.W);
+            var columns = tx1 - tx0;
+            var count = (int)WinogradTiling.Count(ty1 - ty0, columns);
+            var planes = input + ((((nint)image * geometry.C) + ((nint)group * c)) * source.Plane) + source.Offset;
             var firstChannel = (group * geometry.GroupOutChannels) + o0;
-            var destination = output + ((((nint)image * geometry.OC) + firstChannel) * geometry.OH * geometry.OW);
-            // In bounds: 36 matrices of c × count transformed inputs and of m × count products, count the band's tiles with
-            // their spare columns; source and destination are this image's group of input planes and of output planes o0..o1.
+            var targets = output + ((((nint)image * geometry.OC) + firstChannel) * destination.Plane) + destination.Offset;
+            // In bounds: 36 matrices of c × count transformed inputs and of m × count products, count the item's tiles with
+            // their spare columns; planes and targets are this image's group of input planes and of output planes o0..o1,
+            // each seen at this phase (its rows and columns lie inside the full planes: TryPhases divided their sizes).
             using var transformed = Workspace.Rent((long)Points * c * count);
             using var products = Workspace.Rent((long)Points * m * count);
             using var packedB = Workspace.Rent(blocking.PackedBFloats(count));
-            using var scratch = Workspace.Rent(ScratchFloats(tilesW, count));
-            TransformInput(geometry, source, c, ty0, ty1, tilesW, transformed.Pointer, scratch.Pointer);
+            using var scratch = Workspace.Rent(WinogradTiling.ScratchFloats(columns, count));
+            TransformInput(phase, planes, source, c, ty0, ty1, tx0, tx1, transformed.Pointer, scratch.Pointer);
             for (var point = 0; point < Points; point++)
             {
                 var panels = new StridedSource(transformed.Pointer + ((nint)point * c * count), count, 1);
@@ -120,7 +145,7 @@ internal static unsafe class Winograd4x3
                 Sgemm.Compute(blocking, m, c, a, ref panels, 0, count, products.Pointer + ((nint)point * m * count), count, false, packedB.Pointer);
             }
 
-            TransformOutput(geometry, products.Pointer, m, ty0, ty1, tilesW, bias == null ? null : bias + firstChannel, destination, scratch.Pointer);
+            TransformOutput(phase, products.Pointer, m, ty0, ty1, tx0, tx1, bias == null ? null : bias + firstChannel, targets, destination, scratch.Pointer);
         });
     }
 
@@ -156,30 +181,26 @@ internal static unsafe class Winograd4x3
     }
 
     /// <summary>
-    /// Scratch floats: the input transform's 6 padded and 6 transformed rows of one tile row and
-    /// 24 band-long de-interleaved columns; the output transform's 24 + 16 band-long rows.
-    /// </summary>
-    private static int ScratchFloats(int tilesW, int count) => (12 * ((4 * tilesW) + 2 + 16)) + (40 * (count + 16));
-
-    /// <summary>
-    /// V[ξ][c, t] = (Bᵀ d B)[ξ] for the tiles of tile rows [ty0, ty1), d each tile's 6×6 block of
+    /// V[ξ][c, t] = (Bᵀ d B)[ξ] for the tiles of rows [ty0, ty1) and columns [tx0, tx1), d each tile's 6×6 block of
     /// input (zero outside the image), vectorised along the rows: Bᵀ first combines the six input
     /// rows of a tile row element-wise (T = Bᵀ·R, whole rows at once); column 4·tx + k of T,
     /// de-interleaved into P[k][t], makes the columns of tile t the values P0[t], P1[t], P2[t],
-    /// P3[t], P0[t + 1], P1[t + 1] — contiguous along the whole band, so the second Bᵀ runs in
-    /// vectors over every tile of the band at once (t = row·(tilesW + 1) + tx).
+    /// P3[t], P0[t + 1], P1[t + 1] — contiguous along the whole item, so the second Bᵀ runs in
+    /// vectors over every tile of the item at once (t = row·(tx1 − tx0 + 1) + tx − tx0).
     /// Bᵀ's rows: 4d0 − 5d2 + d4; −4d1 − 4d2 + d3 + d4; 4d1 − 4d2 − d3 + d4; −2d1 − d2 + 2d3 + d4;
     /// 2d1 − d2 − 2d3 + d4; 4d1 − 5d3 + d5.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformInput(in ConvGeometry g, float* image, int channels, int ty0, int ty1, int tilesW, float* transformed, float* scratch)
+    private static void TransformInput(
+        in ConvGeometry g, float* planes, PlaneView view, int channels, int ty0, int ty1, int tx0, int tx1, float* transformed, float* scratch)
     {
         // In bounds: the scratch (ScratchFloats) holds 6 padded and 6 combined rows of rowStride and 24 columns of
-        // columnStride; each of a band's count tiles is written in every column (tx ≤ tilesW for every tile row).
-        var width = (4 * tilesW) + 2;
+        // columnStride; each of an item's count tiles is written in every column (tx − tx0 ≤ columns for every tile row).
+        var tiles = tx1 - tx0;
+        var width = (4 * tiles) + 2;
         var rowStride = width + 16;
-        var count = (ty1 - ty0) * (tilesW + 1);
+        var count = (ty1 - ty0) * (tiles + 1);
         var columnStride = count + 16;
         var rows = scratch;
         var combined = rows + (6 * rowStride);
@@ -187,23 +208,23 @@ internal static unsafe class Winograd4x3
         var pointStride = (nint)channels * count;
         for (var ic = 0; ic < channels; ic++)
         {
-            var plane = image + ((nint)ic * g.H * g.W);
+            var plane = planes + ((nint)ic * view.Plane);
             for (var ty = ty0; ty < ty1; ty++)
             {
                 for (var r = 0; r < Alpha; r++)
                 {
-                    PaddedRow(g, plane, (4 * ty) - g.PadTop + r, -g.PadLeft, width, rows + (r * rowStride));
+                    PaddedRow(g, plane, view, (4 * ty) - g.PadTop + r, (4 * tx0) - g.PadLeft, width, rows + (r * rowStride));
                 }
 
                 BRows(rows, rowStride, combined, rowStride, width);
-                var t0 = (ty - ty0) * (tilesW + 1);
+                var t0 = (ty - ty0) * (tiles + 1);
                 for (var i = 0; i < Alpha; i++)
                 {
                     var t = combined + (i * rowStride);
                     for (var k = 0; k < 4; k++)
                     {
                         var column = columns + (((i * 4) + k) * columnStride) + t0;
-                        for (var tx = 0; tx <= tilesW; tx++)
+                        for (var tx = 0; tx <= tiles; tx++)
                         {
                             var x = (4 * tx) + k;
                             column[tx] = x < width ? t[x] : 0f;
@@ -220,21 +241,23 @@ internal static unsafe class Winograd4x3
         }
     }
 
-    /// <summary>Y = Aᵀ M A for the tiles of tile rows [ty0, ty1), plus the bias, vectorised along the band; only outputs inside the image are written.</summary>
+    /// <summary>Y = Aᵀ M A for the tiles of rows [ty0, ty1) and columns [tx0, tx1), plus the bias, vectorised along the item; only outputs inside the image are written.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformOutput(in ConvGeometry g, float* products, int m, int ty0, int ty1, int tilesW, float* bias, float* output, float* scratch)
+    private static void TransformOutput(
+        in ConvGeometry g, float* products, int m, int ty0, int ty1, int tx0, int tx1, float* bias, float* targets, PlaneView view, float* scratch)
     {
         // In bounds: 24 partial and 16 result rows of stride floats fit ScratchFloats; only outputs with
-        // 4·ty + r < OH and 4·tx + k < OW are stored, into this group's m output planes.
-        var count = (ty1 - ty0) * (tilesW + 1);
+        // 4·ty + r < OH and 4·tx + k < OW are stored, into this group's m output planes, seen through the view.
+        var tiles = tx1 - tx0;
+        var count = (ty1 - ty0) * (tiles + 1);
         var stride = count + 16;
         var partial = scratch;
         var result = partial + (24 * stride);
         var pointStride = (nint)m * count;
         for (var oc = 0; oc < m; oc++)
         {
-            var plane = output + ((nint)oc * g.OH * g.OW);
+            var plane = targets + ((nint)oc * view.Plane);
             var b = bias == null ? 0f : bias[oc];
             var source = products + ((nint)oc * count);
 
@@ -251,16 +274,16 @@ internal static unsafe class Winograd4x3
 
             for (var ty = ty0; ty < ty1; ty++)
             {
-                var t0 = (ty - ty0) * (tilesW + 1);
+                var t0 = (ty - ty0) * (tiles + 1);
                 for (var r = 0; r < 4 && (4 * ty) + r < g.OH; r++)
                 {
-                    var outputRow = plane + ((nint)((4 * ty) + r) * g.OW);
+                    var outputRow = plane + ((nint)((4 * ty) + r) * view.Row);
                     for (var k = 0; k < 4; k++)
                     {
                         var values = result + (((r * 4) + k) * stride) + t0;
-                        for (var tx = 0; tx < tilesW && (4 * tx) + k < g.OW; tx++)
+                        for (var tx = 0; tx < tiles && (4 * (tx0 + tx)) + k < g.OW; tx++)
                         {
-                            outputRow[(4 * tx) + k] = values[tx] + b;
+                            outputRow[(nint)((4 * (tx0 + tx)) + k) * view.Column] = values[tx] + b;
                         }
                     }
                 }
@@ -268,11 +291,11 @@ internal static unsafe class Winograd4x3
         }
     }
 
-    /// <summary>Row <paramref name="iy"/> of the plane from column <paramref name="x0"/>, <paramref name="width"/> values, zero outside the image.</summary>
+    /// <summary>Row <paramref name="iy"/> of the plane (seen through the view) from column <paramref name="x0"/>, <paramref name="width"/> values, zero outside the image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PaddedRow(in ConvGeometry g, float* plane, int iy, int x0, int width, float* destination)
+    private static void PaddedRow(in ConvGeometry g, float* plane, PlaneView view, int iy, int x0, int width, float* destination)
     {
-        // In bounds: the copy reads row iy ∈ [0, H), columns [x0 + first, x0 + last) ⊂ [0, W); iy = 4·ty − PadTop + r fits an int.
+        // In bounds: the copy reads row iy ∈ [0, H), columns [x0 + first, x0 + last) ⊂ [0, W) of the view; iy = 4·ty − PadTop + r fits an int.
         var row = new Span<float>(destination, width);
         if ((uint)iy >= (uint)g.H)
         {
@@ -283,7 +306,20 @@ internal static unsafe class Winograd4x3
         var first = Math.Clamp(-x0, 0, width);
         var last = Math.Clamp(g.W - x0, first, width);
         row[..first].Clear();
-        new ReadOnlySpan<float>(plane + ((nint)iy * g.W) + x0 + first, last - first).CopyTo(row[first..last]);
+        var source = plane + ((nint)iy * view.Row) + ((nint)(x0 + first) * view.Column);
+        if (view.Column == 1)
+        {
+            new ReadOnlySpan<float>(source, last - first).CopyTo(row[first..last]);
+        }
+        else
+        {
+            // A phase of a dilated call: every dilation-th column of the full row.
+            for (var x = first; x < last; x++)
+            {
+                row[x] = source[(nint)(x - first) * view.Column];
+            }
+        }
+
         row[last..].Clear();
     }
 
