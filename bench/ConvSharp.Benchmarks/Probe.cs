@@ -9,7 +9,7 @@ internal static class Probe
     public static void Run(string name, int threads)
     {
         var c = Suite.SuiteCase.Load(null).Single(s => s.Name == name);
-        var g = ConvGeometry.Create([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], [c.OC], c.Stride, c.Padding, c.Dilation, c.Groups);
+        var g = ConvGeometries.Conv2d([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], [c.OC], c.Stride, c.Padding, c.Dilation, c.Groups);
         var x = new float[c.N * c.C * c.H * c.W];
         var w = new float[c.OC * (c.C / c.Groups) * c.KH * c.KW];
         var b = new float[c.OC];

@@ -57,7 +57,7 @@ public static class Functional
             return Conv2d(input.Unsqueeze(0), weight, bias, stride, padding, dilation, groups, paddingMode).Squeeze(0);
         }
 
-        var g = ConvGeometry.Create(input.Dims, weight.Dims, bias?.Dims, stride ?? 1, padding, dilation ?? 1, groups);
+        var g = ConvGeometries.Conv2d(input.Dims, weight.Dims, bias?.Dims, stride ?? 1, padding, dilation ?? 1, groups);
         if (paddingMode != PaddingMode.Zeros && g.HasPadding)
         {
             input = Convolution.Pad.Forward(input, g.PadLeft, g.PadRight, g.PadTop, g.PadBottom, paddingMode, 0f);
@@ -117,7 +117,7 @@ public static class Functional
             return ConvTranspose2d(input.Unsqueeze(0), weight, bias, stride, padding, outputPadding, groups, dilation).Squeeze(0);
         }
 
-        var g = ConvGeometry.ForTransposed(
+        var g = ConvGeometries.ConvTranspose2d(
             input.Dims, weight.Dims, bias?.Dims, stride ?? 1, padding ?? 0, outputPadding ?? 0, dilation ?? 1, groups);
         return ConvTranspose2dFunction.Forward(input, weight, bias, g);
     }
@@ -141,7 +141,7 @@ public static class Functional
         }
 
         var p = padding ?? 0;
-        var g = ConvGeometry.ForWindows(input.Dims, kernelSize, dilation ?? 1, (p.H, p.W), stride ?? 1);
+        var g = ConvGeometries.ForWindows(input.Dims, kernelSize, dilation ?? 1, (p.H, p.W), stride ?? 1);
         return Im2col.Unfold(input, g);
     }
 
@@ -182,7 +182,7 @@ public static class Functional
         }
 
         WindowAxis.CheckOutput("fold", [input.Dims[0], input.Dims[1] / taps, outputSize.H, outputSize.W]);
-        var g = ConvGeometry.ForWindows([input.Dims[0], (int)(input.Dims[1] / taps), outputSize.H, outputSize.W], kernelSize, d, (p.H, p.W), s);
+        var g = ConvGeometries.ForWindows([input.Dims[0], (int)(input.Dims[1] / taps), outputSize.H, outputSize.W], kernelSize, d, (p.H, p.W), s);
         if (input.Dims[2] != (long)g.OH * g.OW)
         {
             throw new ArgumentException(

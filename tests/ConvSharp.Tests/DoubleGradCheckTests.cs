@@ -29,7 +29,7 @@ public class DoubleGradCheckTests
         var padding = Padding.Explicit(2, 1, 1, 2);
         var input = new[] { 2, c, 5, 4 };
         var weight = new[] { oc, c / groups, k, k };
-        var g = ConvGeometry.Create(input, weight, [oc], (stride, stride), padding, (dilation, dilation), groups);
+        var g = ConvGeometries.Conv2d(input, weight, [oc], (stride, stride), padding, (dilation, dilation), groups);
 
         // With a padding mode, the convolution sees the padded input and no padding of its own.
         var rows = Pad.SourceIndices(5, 2, 1, mode, input, 2);
@@ -77,7 +77,7 @@ public class DoubleGradCheckTests
         var (cin, oc, k) = (2 * groups, 2 * groups, 3);
         var input = new[] { 1, cin, 3, 4 };
         var weight = new[] { cin, oc / groups, k, k };
-        var g = ConvGeometry.ForTransposed(input, weight, [oc], stride, padding, outputPadding, dilation, groups);
+        var g = ConvGeometries.ConvTranspose2d(input, weight, [oc], stride, padding, outputPadding, dilation, groups);
         var outputLength = g.N * g.C * g.H * g.W;
         var plane = g.H * g.W;
 
@@ -120,7 +120,7 @@ public class DoubleGradCheckTests
     [InlineData(2, 1, 2, 3)]
     public void Unfold_and_fold_are_each_others_adjoint_and_derivative(int kernel, int dilation, int padding, int stride)
     {
-        var g = ConvGeometry.ForWindows([2, 2, 5, 6], kernel, dilation, (padding, padding), stride);
+        var g = ConvGeometries.ForWindows([2, 2, 5, 6], kernel, dilation, (padding, padding), stride);
         var offsets = Im2col.SourceOffsets(g);
         var imageLength = 2 * 2 * 5 * 6;
 

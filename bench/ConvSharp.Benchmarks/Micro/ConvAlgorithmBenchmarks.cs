@@ -32,7 +32,7 @@ public class ConvAlgorithmBenchmarks
     public void Setup()
     {
         var c = SuiteCase.Load(null).Single(s => s.Name == Case);
-        _geometry = ConvGeometry.Create([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], null, c.Stride, c.Padding, c.Dilation, c.Groups);
+        _geometry = ConvGeometries.Conv2d([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], null, c.Stride, c.Padding, c.Dilation, c.Groups);
         var random = new System.Random(1);
         _input = [.. Enumerable.Range(0, c.N * c.C * c.H * c.W).Select(_ => (float)random.NextDouble())];
         _weight = [.. Enumerable.Range(0, c.OC * (c.C / c.Groups) * c.KH * c.KW).Select(_ => (float)random.NextDouble())];

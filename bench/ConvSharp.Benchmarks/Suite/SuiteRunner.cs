@@ -92,7 +92,7 @@ internal static class SuiteRunner
             xg.Grad = wg.Grad = bg.Grad = null;
         });
 
-        var g = ConvGeometry.Create([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], [c.OC], c.Stride, c.Padding, c.Dilation, c.Groups);
+        var g = ConvGeometries.Conv2d([c.N, c.C, c.H, c.W], [c.OC, c.C / c.Groups, c.KH, c.KW], [c.OC], c.Stride, c.Padding, c.Dilation, c.Groups);
         var options = ConvPlanOptions.Current;
         var algorithms = string.Join(" / ", new[] { ConvDirection.Forward, ConvDirection.BackwardInput, ConvDirection.BackwardWeight }
             .Select(d => ConvPlanner.Plan(g, d, CpuCaps.Current, options).Algorithm));

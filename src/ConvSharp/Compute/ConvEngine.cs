@@ -5,7 +5,6 @@ using ConvSharp.Compute.Fft;
 using ConvSharp.Compute.Parallel;
 using ConvSharp.Compute.Reference;
 using ConvSharp.Compute.Winograd;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute;
 
@@ -183,20 +182,23 @@ internal static unsafe class ConvEngine
         _ => GemmConv.WorkspaceFloats(g, ConvDirection.Forward, plan),
     };
 
-    /// <summary>dB[oc] = Σ over n, oh, ow of dY: images and planes added in order.</summary>
+    /// <summary>
+    /// The bias gradient of a convolution or a transposed one: dB[c] = Σ over images and pixels of
+    /// dY[n, c, ·], images and planes added in order. <paramref name="gradOutput"/> is
+    /// (images, channels, plane) contiguous.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardBias(in ConvGeometry g, ReadOnlySpan<float> gradOutput, Span<float> gradBias)
+    public static void BackwardBias(int images, int channels, int plane, ReadOnlySpan<float> gradOutput, Span<float> gradBias)
     {
-        var plane = g.OH * g.OW;
-        for (var oc = 0; oc < g.OC; oc++)
+        for (var c = 0; c < channels; c++)
         {
             var sum = 0f;
-            for (var n = 0; n < g.N; n++)
+            for (var n = 0; n < images; n++)
             {
-                sum += Sum(gradOutput.Slice(((n * g.OC) + oc) * plane, plane));
+                sum += Sum(gradOutput.Slice((int)((((long)n * channels) + c) * plane), plane));
             }
 
-            gradBias[oc] = sum;
+            gradBias[c] = sum;
         }
     }
 

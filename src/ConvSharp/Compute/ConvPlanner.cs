@@ -1,4 +1,3 @@
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute;
 
@@ -176,7 +175,7 @@ internal static class ConvPlanner
                 // Stride 1: the transposed problem is a forward convolution, and gets the forward rules
                 // (Winograd included) — unless it has so few output channels (the layer's inputs) that
                 // a GEMM would waste most of its register tile; then the col2im GEMM, whose rows are
-                // the layer's C·KH·KW, does better (LeNet's first layer: 4 ms against 14).
+                // the layer's C·KH·KW, does better (LeNet's first layer, bench probe lenet-c1: about 3× faster).
                 if (TryTransposed(g, out var transposed, out _) && (transposed.GroupChannels == 1 || transposed.GroupOutChannels >= 4))
                 {
                     return Choose(transposed, ConvDirection.Forward);
@@ -215,9 +214,8 @@ internal static class ConvPlanner
     }
 
     /// <summary>
-    /// FFT costs about the same per output whatever the kernel (≈ 4 ms for 1024² on the README's
-    /// machine), the direct loops grow with the taps: they cross near 13×13, on images large enough
-    /// for whole 128×128 tiles.
+    /// FFT costs about the same per output whatever the kernel, the direct loops grow with the taps:
+    /// they cross near 13×13 (bench probe img-15x15), on images large enough for whole 128×128 tiles.
     /// </summary>
     private static bool UseFft(in ConvGeometry g) =>
         CanRun(ConvAlgorithm.Fft, g, ConvDirection.Forward, out _) && (long)g.KH * g.KW >= 13 * 13 && (long)g.OH * g.OW >= 256 * 256;

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using ConvSharp.Compute.Gemm;
 using ConvSharp.Compute.Im2col;
 using ConvSharp.Compute.Parallel;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute;
 

@@ -1,6 +1,5 @@
 using ConvSharp.Compute.Gemm;
 using ConvSharp.Compute.Parallel;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute;
 

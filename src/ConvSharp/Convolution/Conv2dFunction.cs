@@ -47,7 +47,7 @@ internal sealed class ConvolutionBackward0(Tensor input, Tensor weight, Tensor? 
         if (bias is not null && NeedsInputGrad(2))
         {
             var buffer = new float[g.OC];
-            ConvEngine.BackwardBias(g, go, buffer);
+            ConvEngine.BackwardBias(g.N, g.OC, g.OH * g.OW, go, buffer);
             gradBias = new Tensor(buffer, [g.OC]);
         }
 

@@ -5,7 +5,7 @@ namespace ConvSharp.Convolution;
 
 /// <summary>
 /// <c>conv_transpose2d</c> and its autograd node. A transposed convolution is the adjoint of the
-/// convolution described by its geometry (see <see cref="ConvGeometry.ForTransposed"/>): its
+/// convolution described by its geometry (see <see cref="ConvGeometries.ConvTranspose2d"/>): its
 /// forward pass is that convolution's input gradient, its input gradient is that convolution's
 /// forward pass, and its weight gradient is that convolution's weight gradient with the roles of
 /// input and output gradient swapped.
@@ -68,7 +68,10 @@ internal sealed class ConvolutionBackward1(Tensor input, Tensor weight, Tensor? 
 
         if (bias is not null && NeedsInputGrad(2))
         {
-            gradBias = gradOutput.Sum([0, 2, 3]);
+            // The transposed convolution's output is the underlying convolution's input: (N, C, H, W).
+            var buffer = new float[g.C];
+            ConvEngine.BackwardBias(g.N, g.C, g.H * g.W, go, buffer);
+            gradBias = new Tensor(buffer, [g.C]);
         }
 
         return [gradInput, gradWeight, gradBias];

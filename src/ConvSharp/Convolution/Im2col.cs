@@ -1,5 +1,6 @@
 using System.Numerics;
 using ConvSharp.Autograd;
+using ConvSharp.Compute;
 
 namespace ConvSharp.Convolution;
 

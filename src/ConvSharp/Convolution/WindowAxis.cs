@@ -3,7 +3,7 @@ namespace ConvSharp.Convolution;
 /// <summary>
 /// One axis of a sliding window, derived in 64-bit arithmetic so that no stride, padding or
 /// dilation a user passes can wrap around: the padded input, the kernel's span with its
-/// dilation, and the number of window positions. <see cref="ConvGeometry"/> builds a geometry
+/// dilation, and the number of window positions. <see cref="Compute.ConvGeometry"/> builds a geometry
 /// only from axes that pass <see cref="CheckPadded"/> and <see cref="CheckOutput"/>; the errors
 /// quote the true sizes, never wrapped ones.
 /// </summary>

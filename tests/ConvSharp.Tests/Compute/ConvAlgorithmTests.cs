@@ -210,7 +210,7 @@ public class ConvAlgorithmTests
     }
 
     internal static ConvGeometry Shape(int n, int c, int h, int w, int oc, int kh, int kw, int stride, int dilation, int padding, int groups) =>
-        ConvGeometry.Create([n, c, h, w], [oc, c / groups, kh, kw], [oc], stride, padding, dilation, groups);
+        ConvGeometries.Conv2d([n, c, h, w], [oc, c / groups, kh, kw], [oc], stride, padding, dilation, groups);
 
     /// <summary>Runs one direction with the plan and with the reference; returns the reference's result and the guarded output.</summary>
     internal static (float[] Expected, GuardedBuffer Guarded) Run(

@@ -33,7 +33,7 @@ public class EngineBehaviourTests
     [MemberData(nameof(PlannerTable))]
     public void The_planner_chooses_by_shape(string name, int c, int h, int oc, int k, int stride, int dilation, int groups, string expected)
     {
-        var g = ConvGeometry.Create([1, c, h, h], [oc, c / groups, k, k], null, stride, dilation * (k - 1) / 2, dilation, groups);
+        var g = ConvGeometries.Conv2d([1, c, h, h], [oc, c / groups, k, k], null, stride, dilation * (k - 1) / 2, dilation, groups);
         var chosen = string.Join("/", new[] { ConvDirection.Forward, ConvDirection.BackwardInput, ConvDirection.BackwardWeight }
             .Select(d => ConvPlanner.Plan(g, d, CpuCaps.Current, new ConvPlanOptions()).Algorithm));
         Assert.True(expected == chosen, $"{name}: chose {chosen}, expected {expected}");
@@ -57,7 +57,7 @@ public class EngineBehaviourTests
     {
         var algorithm = Enum.Parse<ConvAlgorithm>(algorithmName);
         var groups = algorithm is ConvAlgorithm.Direct or ConvAlgorithm.Fft ? c : 1;
-        var g = ConvGeometry.Create([n, c, h, h], [oc, c / groups, k, k], null, stride, k / 2, 1, groups);
+        var g = ConvGeometries.Conv2d([n, c, h, h], [oc, c / groups, k, k], null, stride, k / 2, 1, groups);
         var data = new TestData(1);
         var x = data.Normal(g.N * g.C * g.H * g.W).ToArray();
         var w = data.Normal(g.OC * g.GroupChannels * g.KH * g.KW).ToArray();

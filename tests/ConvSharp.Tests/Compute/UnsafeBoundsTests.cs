@@ -127,7 +127,7 @@ public unsafe class UnsafeBoundsTests
     }
 
     private static ConvGeometry Geometry(int[] input, int[] weight, Size2 stride, Padding padding, Size2? dilation = null, int groups = 1) =>
-        ConvGeometry.Create(input, weight, [weight[0]], stride, padding, dilation ?? 1, groups);
+        ConvGeometries.Conv2d(input, weight, [weight[0]], stride, padding, dilation ?? 1, groups);
 
     /// <summary>B (k × width) as columns [j0, j0 + width) of a wider matrix; any block outside them is a failure.</summary>
     private struct WindowSource(float* b, int k, int j0, int width) : IPanelSource

@@ -248,7 +248,7 @@ public class WorkspaceBoundTests
     }
 
     private static ConvGeometry Shape(int[] input, int[] weight, int padding = 0, int dilation = 1, int groups = 1) =>
-        ConvGeometry.Create(input, weight, null, 1, padding, dilation, groups);
+        ConvGeometries.Conv2d(input, weight, null, 1, padding, dilation, groups);
 
     /// <summary>Uniform values in [−1, 1) for a geometry's input, weight and output gradient, drawn once for its three directions.</summary>
     private sealed class Data

@@ -62,7 +62,7 @@ public class Conv2dFuzzTests
         ConvGeometry g;
         try
         {
-            g = ConvGeometry.Create(input, weight, [weight[0]], stride, padding, dilation, groups);
+            g = ConvGeometries.Conv2d(input, weight, [weight[0]], stride, padding, dilation, groups);
         }
         catch (ArgumentException)
         {
@@ -171,7 +171,7 @@ public class Conv2dFuzzTests
         if (outputElements > FuzzArguments.ElementBudget || paddedElements > FuzzArguments.ElementBudget || work > FuzzArguments.WorkBudget || rowMap is null || columnMap is null)
         {
             // Legal but too large to run here: the geometry alone must say so, without allocating.
-            var g = ConvGeometry.Create(x.Shape, weight.Shape, bias?.Shape, stride, padding, dilation, groups);
+            var g = ConvGeometries.Conv2d(x.Shape, weight.Shape, bias?.Shape, stride, padding, dilation, groups);
             Assert.True((g.OH, g.OW) == (oh, ow), $"{what}: geometry ({g.OH}, {g.OW}), expected ({oh}, {ow})");
             return FuzzOutcome.SizesOnly;
         }

@@ -67,7 +67,7 @@ public class WindowFuzzTests
 
         if (outputElements > FuzzArguments.ElementBudget || (double)n * c * h * w * ocg * kh * kw > FuzzArguments.WorkBudget)
         {
-            var g = ConvGeometry.ForTransposed(x.Shape, weight.Shape, null, stride, padding, outputPadding, dilation, groups);
+            var g = ConvGeometries.ConvTranspose2d(x.Shape, weight.Shape, null, stride, padding, outputPadding, dilation, groups);
             Assert.True((g.H, g.W) == (oh, ow), $"{what}: geometry ({g.H}, {g.W}), expected ({oh}, {ow})");
             return FuzzOutcome.SizesOnly;
         }
@@ -113,7 +113,7 @@ public class WindowFuzzTests
 
         if (columns > FuzzArguments.ElementBudget)
         {
-            var g = ConvGeometry.ForWindows(x.Shape, kernel, dilation, (padding.H, padding.W), stride);
+            var g = ConvGeometries.ForWindows(x.Shape, kernel, dilation, (padding.H, padding.W), stride);
             Assert.True((g.OH, g.OW) == (oh, ow), $"{what}: geometry ({g.OH}, {g.OW}), expected ({oh}, {ow})");
             return FuzzOutcome.SizesOnly;
         }

@@ -1,5 +1,4 @@
 using ConvSharp.Compute;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Tests.Support;
 

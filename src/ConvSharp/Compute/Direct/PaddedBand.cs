@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Direct;
 
@@ -25,24 +24,13 @@ internal static unsafe class PaddedBand
         var rows = Rows(g, y0, y1);
         var firstRow = (y0 * g.StrideH) - g.PadTop;
         var firstColumn = (x0 * g.StrideW) - g.PadLeft;
-        var inside0 = Math.Clamp(-firstColumn, 0, width);
-        var inside1 = Math.Clamp(g.W - firstColumn, inside0, width);
-        // In bounds: band holds rows × width floats; a copy reads row ih ∈ [0, H), columns
-        // [firstColumn + inside0, firstColumn + inside1) ⊂ [0, W); firstRow + r and firstColumn + j fit an int
-        // (at most the padded height and width; W − firstColumn ≤ W + PadLeft too).
+        // In bounds: band holds rows × width floats; PaddedRow.Copy reads only row ih ∈ [0, H), columns in [0, W).
+        // firstRow + r and firstColumn fit an int: at most the padded height and width.
         for (var r = 0; r < rows; r++)
         {
-            var destination = new Span<float>(band + ((nint)r * width), width);
             var ih = firstRow + r;
-            if ((uint)ih >= (uint)g.H)
-            {
-                destination.Clear();
-                continue;
-            }
-
-            destination[..inside0].Clear();
-            new ReadOnlySpan<float>(plane + ((nint)ih * g.W) + firstColumn + inside0, inside1 - inside0).CopyTo(destination[inside0..inside1]);
-            destination[inside1..].Clear();
+            var row = (uint)ih < (uint)g.H ? plane + ((nint)ih * g.W) : null;
+            PaddedRow.Copy(row, g.W, 1, firstColumn, new Span<float>(band + ((nint)r * width), width));
         }
     }
 }

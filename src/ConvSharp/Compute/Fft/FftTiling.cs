@@ -1,6 +1,5 @@
 using System.Numerics;
 using ConvSharp.Compute.Parallel;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Fft;
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Reference;
 

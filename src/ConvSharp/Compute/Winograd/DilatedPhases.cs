@@ -1,4 +1,3 @@
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Winograd;
 

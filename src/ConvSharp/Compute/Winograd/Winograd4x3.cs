@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using ConvSharp.Compute.Gemm;
 using ConvSharp.Compute.Parallel;
-using ConvSharp.Convolution;
 
 namespace ConvSharp.Compute.Winograd;
 
@@ -14,9 +13,9 @@ namespace ConvSharp.Compute.Winograd;
 /// done by the packed GEMM: 36 multiplies per 16 outputs and channel pair instead of 144.
 /// Stride 1, any padding and groups; a dilated kernel phase by phase (<see cref="DilatedPhases"/>). The transforms lose a little precision (the
 /// interpolation points 0, ±1, ±2, ±½ and ∞ have condition numbers in the hundreds): results
-/// agree with the reference to about 1e-4 relative, and the tests allow 1e-3 as DESIGN.md says.
-/// Measured (AMD EPYC Zen 3, AVX2, two threads, 2026-11-25): ResNet's 8×64×56² 3×3 layer in
-/// 8.5–10 ms, about 200 GFLOP/s counted as the direct convolution's FLOPs.
+/// agree with the reference to about 1e-4 relative, and the tests allow 1e-3. Its speed, in
+/// GFLOP/s counted as the direct convolution's: <c>dotnet run -c Release --project
+/// bench/ConvSharp.Benchmarks -- probe resnet-3x3</c>.
 /// </summary>
 internal static unsafe class Winograd4x3
 {
@@ -213,7 +212,10 @@ internal static unsafe class Winograd4x3
             {
                 for (var r = 0; r < Alpha; r++)
                 {
-                    PaddedRow(g, plane, view, (4 * ty) - g.PadTop + r, (4 * tx0) - g.PadLeft, width, rows + (r * rowStride));
+                    // In bounds: the row is read only for iy ∈ [0, H) (through the view), columns in [0, W); iy fits an int.
+                    var iy = (4 * ty) - g.PadTop + r;
+                    var row = (uint)iy < (uint)g.H ? plane + ((nint)iy * view.Row) : null;
+                    PaddedRow.Copy(row, g.W, view.Column, (4 * tx0) - g.PadLeft, new Span<float>(rows + (r * rowStride), width));
                 }
 
                 BRows(rows, rowStride, combined, rowStride, width);
@@ -289,38 +291,6 @@ internal static unsafe class Winograd4x3
                 }
             }
         }
-    }
-
-    /// <summary>Row <paramref name="iy"/> of the plane (seen through the view) from column <paramref name="x0"/>, <paramref name="width"/> values, zero outside the image.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PaddedRow(in ConvGeometry g, float* plane, PlaneView view, int iy, int x0, int width, float* destination)
-    {
-        // In bounds: the copy reads row iy ∈ [0, H), columns [x0 + first, x0 + last) ⊂ [0, W) of the view; iy = 4·ty − PadTop + r fits an int.
-        var row = new Span<float>(destination, width);
-        if ((uint)iy >= (uint)g.H)
-        {
-            row.Clear();
-            return;
-        }
-
-        var first = Math.Clamp(-x0, 0, width);
-        var last = Math.Clamp(g.W - x0, first, width);
-        row[..first].Clear();
-        var source = plane + ((nint)iy * view.Row) + ((nint)(x0 + first) * view.Column);
-        if (view.Column == 1)
-        {
-            new ReadOnlySpan<float>(source, last - first).CopyTo(row[first..last]);
-        }
-        else
-        {
-            // A phase of a dilated call: every dilation-th column of the full row.
-            for (var x = first; x < last; x++)
-            {
-                row[x] = source[(nint)(x - first) * view.Column];
-            }
-        }
-
-        row[last..].Clear();
     }
 
     /// <summary>Bᵀ applied across six rows, element-wise over <paramref name="n"/> columns: out[i] = Σ Bᵀ[i][r]·in[r].</summary>

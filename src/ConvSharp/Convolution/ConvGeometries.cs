@@ -1,66 +1,16 @@
+using ConvSharp.Compute;
+
 namespace ConvSharp.Convolution;
 
 /// <summary>
-/// The validated sizes of one 2D convolution: input (N, C, H, W), weight (OC, C/groups, KH, KW),
-/// output (N, OC, OH, OW), and stride, dilation, per-side zero padding and groups. Every
-/// algorithm takes this one struct instead of a dozen integers.
+/// Builds <see cref="ConvGeometry"/> from a user's arguments: the checks in PyTorch's order and
+/// words (<see cref="ArgumentException"/>), every size derived in 64-bit arithmetic
+/// (<see cref="WindowAxis"/>).
 /// </summary>
-/// <remarks>
-/// For a convolution, OH = ⌊(H + PadTop + PadBottom − DilationH·(KH − 1) − 1) / StrideH⌋ + 1,
-/// and likewise OW. A transposed convolution is described by the geometry of the convolution
-/// it is the adjoint of (<see cref="ForTransposed"/>): its input is that convolution's output,
-/// which is why OH and OW are stored rather than derived. The factories check the arguments
-/// in the order PyTorch does and throw <see cref="ArgumentException"/> in PyTorch's words.
-/// Every size is derived in 64-bit arithmetic (<see cref="WindowAxis"/>) and a geometry is only
-/// built when the padded input fits in 32-bit coordinates and the output in one array, so the
-/// algorithms may compute any row or column index, padding included, as an <c>int</c>.
-/// </remarks>
-internal readonly record struct ConvGeometry(
-    int N, int C, int H, int W,
-    int OC, int KH, int KW,
-    int StrideH, int StrideW,
-    int DilationH, int DilationW,
-    int PadTop, int PadBottom, int PadLeft, int PadRight,
-    int Groups)
+internal static class ConvGeometries
 {
-    /// <summary>Output rows.</summary>
-    public int OH { get; init; }
-
-    /// <summary>Output columns.</summary>
-    public int OW { get; init; }
-
-    /// <summary>Input channels per group (the weight's second dimension).</summary>
-    public int GroupChannels => C / Groups;
-
-    /// <summary>Output channels per group.</summary>
-    public int GroupOutChannels => OC / Groups;
-
-    /// <summary>Rows the kernel spans with its dilation; at most the padded height, so it fits an <c>int</c>.</summary>
-    public int DilatedKH => (DilationH * (KH - 1)) + 1;
-
-    /// <summary>Columns the kernel spans with its dilation; at most the padded width.</summary>
-    public int DilatedKW => (DilationW * (KW - 1)) + 1;
-
-    /// <summary>H + PadTop + PadBottom: at most <see cref="int.MaxValue"/> by construction.</summary>
-    public int PaddedH => H + PadTop + PadBottom;
-
-    /// <summary>W + PadLeft + PadRight: at most <see cref="int.MaxValue"/> by construction.</summary>
-    public int PaddedW => W + PadLeft + PadRight;
-
-    /// <summary>Whether any side is padded (tested without adding the four, which could wrap).</summary>
-    public bool HasPadding => (PadTop | PadBottom | PadLeft | PadRight) != 0;
-
-    public int[] OutputShape => [N, OC, OH, OW];
-
-    public int[] InputShape => [N, C, H, W];
-
-    public int[] WeightShape => [OC, GroupChannels, KH, KW];
-
-    /// <summary>Multiply-adds × 2 of the forward pass: 2·N·OC·OH·OW·(C/groups)·KH·KW.</summary>
-    public long Flops => 2L * N * OC * OH * OW * GroupChannels * KH * KW;
-
     /// <summary>Validates a convolution of a 4-D input with a 4-D weight and builds its geometry.</summary>
-    public static ConvGeometry Create(
+    public static ConvGeometry Conv2d(
         int[] input, int[] weight, int[]? bias, Size2 stride, Padding padding, Size2 dilation, int groups)
     {
         CheckHyperParameters(stride, padding, dilation, groups);
@@ -97,7 +47,7 @@ internal readonly record struct ConvGeometry(
     /// the transposed output (N, OC, OH_t, OW_t) back to (N, C_in, H, W), with
     /// OH_t = (H − 1)·stride − 2·padding + dilation·(KH − 1) + outputPadding + 1.
     /// </summary>
-    public static ConvGeometry ForTransposed(
+    public static ConvGeometry ConvTranspose2d(
         int[] input, int[] weight, int[]? bias, Size2 stride, Size2 padding, Size2 outputPadding, Size2 dilation, int groups)
     {
         CheckHyperParameters(stride, (padding.H, padding.W), dilation, groups);
