@@ -4,6 +4,7 @@ using F = ConvSharp.Functional;
 
 namespace ConvSharp.Tests;
 
+[Trait("Category", "Engine")]
 public class ConvolutionTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using ConvSharp.Tests.Support;
 namespace ConvSharp.Tests;
 
 /// <summary>Every convolution op and padding mode: backward against finite differences, in double precision.</summary>
+[Trait("Category", "GradCheck")]
 public class DoubleGradCheckTests
 {
     public static TheoryData<string, int, int, int, int, int, int, PaddingMode> ConvCases()

@@ -4,6 +4,7 @@ using F = ConvSharp.Functional;
 namespace ConvSharp.Tests;
 
 /// <summary>Every differentiable op's gradient against central finite differences (no PyTorch involved).</summary>
+[Trait("Category", "GradCheck")]
 public class GradCheckTests
 {
     private static readonly HashSet<string> PositiveOnly = ["div", "log", "sqrt", "pow_half", "rdiv_scalar"];

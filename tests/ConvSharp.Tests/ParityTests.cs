@@ -8,6 +8,7 @@ namespace ConvSharp.Tests;
 /// Every convolution op against PyTorch on several hundred random cases: outputs and the
 /// gradients of every input, within rtol 1e-4, atol 1e-5.
 /// </summary>
+[Trait("Category", "Parity")]
 public class ParityTests
 {
     public static TheoryData<int, string> Cases()

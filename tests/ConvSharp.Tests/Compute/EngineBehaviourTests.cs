@@ -1,4 +1,10 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using ConvSharp.Compute;
+using ConvSharp.Compute.Gemm;
 using ConvSharp.Compute.Parallel;
 using ConvSharp.Convolution;
 using ConvSharp.Tests.Support;
@@ -12,6 +18,7 @@ namespace ConvSharp.Tests.Compute;
 /// step beyond the step's own tensors. These read process-wide counters, so they run alone.
 /// </summary>
 [Collection(GlobalGeneratorTests.Name)]
+[Trait("Category", "Engine")]
 public class EngineBehaviourTests
 {
     public static TheoryData<string, int, int, int, int, int, int, int, string> PlannerTable() => new()
@@ -28,6 +35,22 @@ public class EngineBehaviourTests
         { "strided stem", 3, 224, 64, 7, 2, 1, 1, "ImplicitGemm/Im2colGemm/ImplicitGemm" },
         { "dilated", 64, 56, 64, 3, 1, 2, 1, "Winograd4x3/Winograd4x3/ImplicitGemm" },
     };
+
+    /// <summary>
+    /// Says what this process accelerates (CI's ARM64 run shows it with -showLiveOutput), and that
+    /// the GEMM kernel chosen is one whose instructions the CPU offers.
+    /// </summary>
+    [Fact]
+    public void Reports_what_this_process_accelerates()
+    {
+        var caps = CpuCaps.Current;
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{RuntimeInformation.ProcessArchitecture}: AdvSimd {AdvSimd.IsSupported}, Vector128 accelerated {Vector128.IsHardwareAccelerated}, " +
+            $"Vector256 {Vector256.IsHardwareAccelerated}, Vector512 {Vector512.IsHardwareAccelerated}, Vector<float> {Vector<float>.Count} lanes " +
+            $"(accelerated {Vector.IsHardwareAccelerated}); GEMM kernel {caps.Kernel}, {caps.Threads} threads");
+        Assert.True(caps.Kernel != GemmKernel.Avx512 || Avx512F.IsSupported);
+        Assert.True(caps.Kernel != GemmKernel.Avx2 || Fma.IsSupported);
+    }
 
     [Theory]
     [MemberData(nameof(PlannerTable))]
@@ -51,8 +74,10 @@ public class EngineBehaviourTests
         { "Im2colGemm", 2, 32, 600, 32, 7, 2 },
     };
 
+    // Tens of GFLOP in all: left out of CI's emulated ARM64 run (-trait- Size=Large).
     [Theory]
     [MemberData(nameof(LargeShapes))]
+    [Trait("Size", "Large")]
     public void No_call_takes_more_than_32_MB_of_workspace(string algorithmName, int n, int c, int h, int oc, int k, int stride)
     {
         var algorithm = Enum.Parse<ConvAlgorithm>(algorithmName);

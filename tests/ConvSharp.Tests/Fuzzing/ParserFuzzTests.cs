@@ -57,6 +57,9 @@ public class ParserFuzzTests
     public void Kernel_text_parses_or_is_a_usage_error()
     {
         string[] seeds = ["[[1,-1]]", "[[1,0,-1],[2,0,-2],[1,0,-1]]", "[[[1]],[[2]],[[3]]]", "[0.5, 0.25, 0.25]", "[[1e-3, -2.5E2]]", "sobel-x", "gaussian:1.5", "box:3", "derivative:4", "log:1.4"];
+        // Only about 2% of mutated kernel texts still parse (1.1% of the first 600 seeds), and a slow
+        // machine draws fewer cases in the time box (emulated ARM64: about 500), so the bar is 0.5%:
+        // still a few parsed kernels, whatever the machine.
         Fuzz.Run(seed: 9_100_000, iterations: 6000, seconds: 4, r =>
         {
             var text = Encoding.UTF8.GetString(Mutate(r, Encoding.UTF8.GetBytes(seeds[r.Next(seeds.Length)]), textual: true));
@@ -79,7 +82,7 @@ public class ParserFuzzTests
                 Assert.DoesNotContain(CliContext.Describe(e), char.IsControl);
                 return FuzzOutcome.Refused;
             }
-        }).AssertBothWays(0.02);
+        }).AssertBothWays(0.005);
     }
 
     [Fact]
