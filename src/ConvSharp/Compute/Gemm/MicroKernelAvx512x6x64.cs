@@ -17,7 +17,8 @@ namespace ConvSharp.Compute.Gemm;
 /// two FMA ports need 12 cycles and two load ports 5: the FMAs set the pace, and 24
 /// independent chains cover their 4-cycle latency twice over. Six rows keep the A packing
 /// of the AVX2 kernel. Scalar equivalent: <see cref="MicroKernelScalar"/> (same sums, wider
-/// tile). What it reaches and where: <c>bench gemm</c> prints the kernel alone on data in L1.
+/// tile). Not yet timed on AVX-512 hardware (the machines it was written on had AVX2 only):
+/// <c>bench gemm</c> prints the kernel alone on data in L1 as a share of the measured peak.
 /// </summary>
 internal readonly struct MicroKernelAvx512x6x64 : IMicroKernel
 {
