@@ -34,10 +34,18 @@ internal sealed record CpuCaps(GemmKernel Kernel, bool Vector256Fma, bool Vector
             kernel = Enum.TryParse<GemmKernel>(forced, ignoreCase: true, out var k) && Enum.IsDefined(k)
                 ? k
                 : throw new InvalidOperationException($"CONVSHARP_GEMM_KERNEL={forced} is not one of {string.Join(", ", Enum.GetNames<GemmKernel>()).ToLowerInvariant()}");
-            bool[] offered = [true, has256, has512, has128, hasNeon];
-            if (!offered[(int)kernel])
+            bool Offered(GemmKernel option) => option switch
             {
-                var usable = Enum.GetValues<GemmKernel>().Where(option => offered[(int)option]).Select(option => option.ToString().ToLowerInvariant());
+                GemmKernel.Avx512 => has512,
+                GemmKernel.Avx2 => has256,
+                GemmKernel.AdvSimd => hasNeon,
+                GemmKernel.Vector128 => has128,
+                _ => true,
+            };
+
+            if (!Offered(kernel))
+            {
+                var usable = Enum.GetValues<GemmKernel>().Where(Offered).Select(option => option.ToString().ToLowerInvariant());
                 throw new InvalidOperationException(
                     $"CONVSHARP_GEMM_KERNEL={forced} asks for instructions this CPU (or the runtime's settings, such as DOTNET_EnableAVX512=0) does not offer; use {string.Join(", ", usable)}");
             }

@@ -22,7 +22,7 @@ internal readonly record struct GemmForwardTiling(int RowsPerPass, int PixelChun
     {
         var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
         var weightShare = Workspace.FloorClass(budget / 2);
-        var rows = GemmConvTiling.RowsPerPass(blocking, weightShare, m, k, g.Groups);
+        var rows = blocking.RowsPerPass(weightShare, m, k, g.Groups);
         var packed = (long)Sgemm.PackedASize(blocking, rows, k) * g.Groups;
         var shared = Workspace.Footprint(packed);
 
@@ -100,7 +100,7 @@ internal readonly record struct GemmInputTiling(int RowsPerPass, int PixelChunk,
     public static GemmInputTiling For(ConvGeometry g, GemmBlocking blocking, int threads, long budget)
     {
         var (m, k, pixels) = (g.GroupOutChannels, g.GroupChannels * g.KH * g.KW, g.OH * g.OW);
-        var rows = GemmConvTiling.RowsPerPass(blocking, Workspace.WeightBudgetFloats, k, m, g.Groups);
+        var rows = blocking.RowsPerPass(Workspace.WeightBudgetFloats, k, m, g.Groups);
         var packed = (long)Sgemm.PackedASize(blocking, rows, m) * g.Groups;
         var shared = Workspace.Footprint(packed);
         var nr = blocking.NR;
@@ -129,11 +129,4 @@ internal static class GemmConvTiling
     /// tiles): 1 MB, independent of the thread count so that results are too.
     /// </summary>
     public const int SliceFloats = 1 << 18;
-
-    /// <summary>Rows of A packed per pass so that the packed weights of all groups stay within <paramref name="share"/> (MR rows at the least).</summary>
-    public static int RowsPerPass(in GemmBlocking blocking, long share, int m, int k, int groups)
-    {
-        var rows = share / Math.Max((long)k * groups, 1) / blocking.MR * blocking.MR;
-        return (int)Math.Min(Math.Max(rows, blocking.MR), Math.Max(m, 1));
-    }
 }

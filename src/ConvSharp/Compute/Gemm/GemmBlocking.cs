@@ -109,6 +109,13 @@ internal readonly record struct GemmBlocking(GemmKernel Kernel, int MR, int NR, 
         return (k + slices - 1) / slices;
     }
 
+    /// <summary>Rows of A packed per pass so that the packed A of all <paramref name="groups"/> stays within <paramref name="share"/> floats (MR rows at the least).</summary>
+    public int RowsPerPass(long share, int m, int k, int groups = 1)
+    {
+        var rows = share / Math.Max((long)k * groups, 1) / MR * MR;
+        return (int)Math.Min(Math.Max(rows, MR), Math.Max(m, 1));
+    }
+
     /// <summary>M rounded up to whole MR panels.</summary>
     public int PaddedRows(int m) => (m + MR - 1) / MR * MR;
 

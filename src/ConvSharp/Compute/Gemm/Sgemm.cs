@@ -142,8 +142,8 @@ internal static unsafe class Sgemm
 
         // A is packed a block of rows at a time, so the packed copy stays within the workspace's
         // weight budget whatever M·K is; each element of C still sums the same K slices in order.
-        var rowsPerPass = (int)Math.Clamp(Workspace.WeightBudgetFloats / k / blocking.MR * blocking.MR, blocking.MR, blocking.PaddedRows(m));
-        using var packedA = Workspace.Rent(PackedASize(blocking, Math.Min(rowsPerPass, m), k));
+        var rowsPerPass = blocking.RowsPerPass(Workspace.WeightBudgetFloats, m, k);
+        using var packedA = Workspace.Rent(PackedASize(blocking, rowsPerPass, k));
         var packedAPointer = packedA.Pointer;
         for (var r0 = 0; r0 < m; r0 += rowsPerPass)
         {
