@@ -8,11 +8,22 @@ namespace ConvSharp.Benchmarks;
 
 internal static class Commands
 {
-    private static Option<int> ThreadsOption() => new("--threads")
+    private static Option<int> ThreadsOption()
     {
-        Description = "threads to use (default: all cores)",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+        var option = new Option<int>("--threads")
+        {
+            Description = "threads to use (default: all cores)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 1024)
+            {
+                result.AddError($"--threads must be between 1 and 1024, but got {result.GetValueOrDefault<int>()}");
+            }
+        });
+        return option;
+    }
 
     public static Command Suite()
     {
