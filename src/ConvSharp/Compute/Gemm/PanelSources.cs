@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace ConvSharp.Compute.Gemm;
@@ -29,7 +30,16 @@ internal readonly unsafe struct StridedSource(float* data, nint rowStride, nint 
             {
                 var source = data + ((k0 + k) * rowStride) + ((j0 + jp) * columnStride);
                 var row = panel + ((nint)k * nr);
-                if (columnStride == 1)
+                if (columnStride == 1 && width == nr && nr % Vector<float>.Count == 0)
+                {
+                    // A whole panel row: NR is a multiple of the vector width for every kernel, and a memmove call per
+                    // 64 bytes cost as much as the copy (bench gemm, small M).
+                    for (var j = 0; j < nr; j += Vector<float>.Count)
+                    {
+                        Unsafe.WriteUnaligned(row + j, Unsafe.ReadUnaligned<Vector<float>>(source + j));
+                    }
+                }
+                else if (columnStride == 1)
                 {
                     new ReadOnlySpan<float>(source, width).CopyTo(new Span<float>(row, width));
                 }
