@@ -19,7 +19,7 @@ public enum Reduction
 /// Stateless operations, as <c>torch.nn.functional</c>; import as
 /// <c>using F = ConvSharp.Functional;</c>. All record autograd.
 /// </summary>
-public static class Functional
+public static partial class Functional
 {
     /// <summary>
     /// The chapter's 2D cross-correlation of a 2-D input X (H, W) with a 2-D kernel K (h, w):

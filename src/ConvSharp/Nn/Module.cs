@@ -10,6 +10,10 @@ public abstract class Module
 {
     private readonly List<(string Name, Parameter Parameter)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
+    private readonly List<(string Name, Tensor Buffer)> _buffers = [];
+
+    /// <summary>Whether the module is in training mode (the default) or evaluation mode: Dropout and BatchNorm2d behave differently.</summary>
+    public bool Training { get; private set; } = true;
 
     /// <summary>Computes the module's output.</summary>
     public abstract Tensor Forward(Tensor input);
@@ -32,6 +36,71 @@ public abstract class Module
 
     /// <summary>The direct sub-modules with their names.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => _children;
+
+    /// <summary>This module and every sub-module below it, each once, depth first (PyTorch's <c>modules()</c>).</summary>
+    public IEnumerable<Module> Modules() => NamedModules().Select(m => m.Module);
+
+    /// <summary>
+    /// This module (named "") and every sub-module with its dotted name, each once, depth first
+    /// (PyTorch's <c>named_modules()</c>).
+    /// </summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules()
+    {
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<(string Name, Module Module)>();
+        pending.Push((string.Empty, this));
+        while (pending.Count > 0)
+        {
+            var (name, module) = pending.Pop();
+            if (!seen.Add(module))
+            {
+                continue;
+            }
+
+            yield return (name, module);
+            for (var i = module._children.Count - 1; i >= 0; i--)
+            {
+                var (childName, child) = module._children[i];
+                pending.Push((name.Length == 0 ? childName : name + "." + childName, child));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tensors that are state but not learned (BatchNorm2d's running statistics), with dotted
+    /// names, as PyTorch's <c>named_buffers()</c>; each once, in registration order.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (prefix, module) in NamedModules())
+        {
+            foreach (var (name, buffer) in module._buffers)
+            {
+                if (seen.Add(buffer))
+                {
+                    yield return (prefix.Length == 0 ? name : prefix + "." + name, buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every buffer of this module and its sub-modules.</summary>
+    public IEnumerable<Tensor> Buffers() => NamedBuffers().Select(b => b.Buffer);
+
+    /// <summary>Sets training mode on this module and every sub-module (PyTorch's <c>train(mode)</c>); returns this module.</summary>
+    public Module Train(bool mode = true)
+    {
+        foreach (var module in Modules())
+        {
+            module.Training = mode;
+        }
+
+        return this;
+    }
+
+    /// <summary>Sets evaluation mode on this module and every sub-module: <c>Train(false)</c>.</summary>
+    public Module Eval() => Train(false);
 
     /// <summary>Clears the gradient of every parameter (sets it to null, PyTorch's default).</summary>
     public void ZeroGrad()
@@ -87,6 +156,18 @@ public abstract class Module
         ArgumentNullException.ThrowIfNull(module);
         _children.Add((name, module));
         return module;
+    }
+
+    /// <summary>
+    /// Registers a buffer (state saved in the state dict but not learned) under
+    /// <paramref name="name"/> and returns it. Loading a state dict copies into it in place.
+    /// </summary>
+    protected Tensor RegisterBuffer(string name, Tensor buffer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(buffer);
+        _buffers.Add((name, buffer));
+        return buffer;
     }
 
     private IEnumerable<(string Name, Parameter Parameter)> Walk(string prefix)
