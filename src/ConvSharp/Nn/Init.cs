@@ -26,6 +26,25 @@ public static class Init
         return Uniform(tensor, (float)-bound, (float)bound);
     }
 
+    /// <summary>
+    /// Glorot (Xavier) uniform initialisation, the book's choice for LeNet: U(−b, b) with
+    /// b = gain·√(6 / (fan_in + fan_out)), computed in double as <c>init.xavier_uniform_</c> does.
+    /// </summary>
+    public static Tensor XavierUniform(Tensor tensor, double gain = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        var bound = gain * Math.Sqrt(6.0 / (FanIn(tensor) + FanOut(tensor)));
+        return Uniform(tensor, (float)-bound, (float)bound);
+    }
+
+    /// <summary>Outputs fed by each input: size(0) × the product of the kernel dimensions.</summary>
+    public static int FanOut(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        _ = FanIn(tensor);
+        return tensor.NumElements / Math.Max(tensor.Dims[1], 1);
+    }
+
     /// <summary>Inputs feeding each output: size(1) × the product of the kernel dimensions.</summary>
     public static int FanIn(Tensor tensor)
     {
