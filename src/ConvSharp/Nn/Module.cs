@@ -6,7 +6,7 @@ namespace ConvSharp.Nn;
 /// A layer or model with parameters and sub-modules, as <c>torch.nn.Module</c>. Subclasses
 /// register what they own in their constructor and implement <see cref="Forward"/>.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Parameter Parameter)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
