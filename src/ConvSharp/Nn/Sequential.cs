@@ -30,10 +30,3 @@ public sealed class Sequential : Module
         return input;
     }
 }
-
-/// <summary>max(x, 0) as a layer: <c>torch.nn.ReLU</c>.</summary>
-public sealed class ReLU : Module
-{
-    /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Functional.Relu(input);
-}

@@ -119,7 +119,6 @@ internal readonly struct SubOperator : IBinaryOperator { public float Invoke(flo
 internal readonly struct MulOperator : IBinaryOperator { public float Invoke(float x, float y) => x * y; }
 internal readonly struct DivOperator : IBinaryOperator { public float Invoke(float x, float y) => x / y; }
 internal readonly struct SecondOperator : IBinaryOperator { public float Invoke(float x, float y) => y; }
-internal readonly struct WhereFirstPositiveOperator : IBinaryOperator { public float Invoke(float x, float y) => x > 0f ? y : 0f; }
 internal readonly struct AddScalarOperator(float s) : IUnaryOperator { public float Invoke(float x) => x + s; }
 internal readonly struct MulScalarOperator(float s) : IUnaryOperator { public float Invoke(float x) => x * s; }
 internal readonly struct DivScalarOperator(float s) : IUnaryOperator { public float Invoke(float x) => x / s; }
@@ -130,9 +129,6 @@ internal readonly struct LogOperator : IUnaryOperator { public float Invoke(floa
 internal readonly struct SqrtOperator : IUnaryOperator { public float Invoke(float x) => MathF.Sqrt(x); }
 internal readonly struct AbsOperator : IUnaryOperator { public float Invoke(float x) => MathF.Abs(x); }
 internal readonly struct SignOperator : IUnaryOperator { public float Invoke(float x) => x > 0f ? 1f : x < 0f ? -1f : 0f; }
-internal readonly struct ReluOperator : IUnaryOperator { public float Invoke(float x) => x < 0f ? 0f : x; }
-internal readonly struct SigmoidOperator : IUnaryOperator { public float Invoke(float x) => 1f / (1f + MathF.Exp(-x)); }
-internal readonly struct TanhOperator : IUnaryOperator { public float Invoke(float x) => MathF.Tanh(x); }
 
 internal readonly struct PowOperator(float exponent) : IUnaryOperator
 {

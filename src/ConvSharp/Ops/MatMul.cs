@@ -1,4 +1,6 @@
 using ConvSharp.Autograd;
+using ConvSharp.Compute;
+using ConvSharp.Compute.Gemm;
 
 namespace ConvSharp.Ops;
 
@@ -32,7 +34,7 @@ internal static class MatMulOps
         CheckInner(a, b, a.Rank == 2 && b.Rank == 2, "mm");
         var (m, k, n) = (a.Dims[0], a.Dims[1], b.Dims[1]);
         var result = Tensor.Uninitialized([m, n]); // checks m·n against the largest array before allocating
-        Multiply(a.ContiguousSpan(), b.ContiguousSpan(), result.Storage.Data, m, k, n);
+        Gemm(m, k, n, a, a.Offset, a.Strides[0], a.Strides[1], b, b.Offset, b.Strides[0], b.Strides[1], result.Storage.Data, 0, accumulate: false);
         return Tensor.Record(result, () => new MmBackward0(a, b), a, b);
     }
 
@@ -40,13 +42,16 @@ internal static class MatMulOps
     {
         CheckInner(a, b, a.Rank == 3 && b.Rank == 3 && a.Dims[0] == b.Dims[0], "bmm");
         var (batch, m, k, n) = (a.Dims[0], a.Dims[1], a.Dims[2], b.Dims[2]);
-        var x = a.ContiguousSpan();
-        var y = b.ContiguousSpan();
         var result = Tensor.Uninitialized([batch, m, n]);
         var product = result.Storage.Data;
         for (var i = 0; i < batch; i++)
         {
-            Multiply(x.Slice(i * m * k, m * k), y.Slice(i * k * n, k * n), product.AsSpan(i * m * n, m * n), m, k, n);
+            // Each batch is read in place through its strides: transposed and broadcast (stride 0) batches are not copied.
+            Gemm(
+                m, k, n,
+                a, a.Offset + (i * a.Strides[0]), a.Strides[1], a.Strides[2],
+                b, b.Offset + (i * b.Strides[0]), b.Strides[1], b.Strides[2],
+                product, i * m * n, accumulate: false);
         }
 
         return Tensor.Record(result, () => new BmmBackward0(a, b), a, b);
@@ -87,22 +92,33 @@ internal static class MatMulOps
         }
     }
 
-    /// <summary>C (m×n) = A (m×k) · B (k×n), all row-major. The i-k-j order streams rows of B.</summary>
-    private static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+    /// <summary>
+    /// C (m×n, row-major from <paramref name="cOffset"/>) (=|+=) A (m×k) · B (k×n) on the blocked,
+    /// threaded <see cref="Sgemm"/>, A(i, p) = a[aOffset + i·aRow + p·aColumn] and B likewise: a
+    /// transposed or broadcast operand is read through its strides, never copied.
+    /// </summary>
+    internal static unsafe void Gemm(
+        int m, int k, int n,
+        Tensor a, int aOffset, int aRow, int aColumn,
+        Tensor b, int bOffset, int bRow, int bColumn,
+        float[] c, int cOffset, bool accumulate)
     {
-        c.Clear();
-        for (var i = 0; i < m; i++)
+        if (m == 0 || n == 0)
         {
-            var row = c.Slice(i * n, n);
-            for (var p = 0; p < k; p++)
-            {
-                var s = a[(i * k) + p];
-                var bRow = b.Slice(p * n, n);
-                for (var j = 0; j < n; j++)
-                {
-                    row[j] += s * bRow[j];
-                }
-            }
+            return;
+        }
+
+        var caps = CpuCaps.Current;
+        fixed (float* pa = a.Storage.Data)
+        fixed (float* pb = b.Storage.Data)
+        fixed (float* pc = c)
+        {
+            // With k = 0 neither operand is read (an empty view's offset may lie past its storage).
+            Sgemm.Multiply(
+                caps.Kernel, m, n, k,
+                pa + aOffset, aRow, aColumn,
+                pb + bOffset, bRow, bColumn,
+                pc + cOffset, n, accumulate, caps.Threads);
         }
     }
 }

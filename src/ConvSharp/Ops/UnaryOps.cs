@@ -31,19 +31,19 @@ internal static class UnaryOps
 
     public static Tensor Relu(Tensor x)
     {
-        var y = Elementwise.Map(x, new ReluOperator());
+        var y = ActivationOps.Map(x, ActivationKernels.Relu);
         return Tensor.Record(y, () => new ReluBackward0(y), x);
     }
 
     public static Tensor Sigmoid(Tensor x)
     {
-        var y = Elementwise.Map(x, new SigmoidOperator());
+        var y = ActivationOps.Map(x, ActivationKernels.Sigmoid);
         return Tensor.Record(y, () => new SigmoidBackward0(y), x);
     }
 
     public static Tensor Tanh(Tensor x)
     {
-        var y = Elementwise.Map(x, new TanhOperator());
+        var y = ActivationOps.Map(x, ActivationKernels.Tanh);
         return Tensor.Record(y, () => new TanhBackward0(y), x);
     }
 }
@@ -105,7 +105,7 @@ internal sealed class ReluBackward0(Tensor result) : Node
 
     internal override bool SavesTensors => true;
 
-    internal override Tensor?[] Apply(Tensor g) => [Elementwise.Zip(_result.Get(this), g, new WhereFirstPositiveOperator())];
+    internal override Tensor?[] Apply(Tensor g) => [ActivationOps.Zip(_result.Get(this), g, ActivationKernels.ReluBackward)];
 }
 
 internal sealed class SigmoidBackward0(Tensor result) : Node
@@ -114,11 +114,7 @@ internal sealed class SigmoidBackward0(Tensor result) : Node
 
     internal override bool SavesTensors => true;
 
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var y = _result.Get(this);
-        return [g * y * (1f - y)];
-    }
+    internal override Tensor?[] Apply(Tensor g) => [ActivationOps.Zip(_result.Get(this), g, ActivationKernels.SigmoidBackward)];
 }
 
 internal sealed class TanhBackward0(Tensor result) : Node
@@ -127,9 +123,5 @@ internal sealed class TanhBackward0(Tensor result) : Node
 
     internal override bool SavesTensors => true;
 
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var y = _result.Get(this);
-        return [g * (1f - (y * y))];
-    }
+    internal override Tensor?[] Apply(Tensor g) => [ActivationOps.Zip(_result.Get(this), g, ActivationKernels.TanhBackward)];
 }
