@@ -123,7 +123,7 @@ public static class IdxFile
         if (expectedMagic is { } expected && magic != expected)
         {
             throw new InvalidDataException(
-                $"{path}: magic number 0x{magic:X8} ({rank} dimensions), but {(expected == ImagesMagic ? "images" : "labels")} need 0x{expected:X8} ({expected & 0xFF} dimensions)");
+                $"{path}: magic number 0x{magic:X8} ({Dimensions(rank)}), but {(expected == ImagesMagic ? "images" : "labels")} need 0x{expected:X8} ({Dimensions(expected & 0xFF)})");
         }
 
         if (rank is 0 or > MaxRank)
@@ -136,7 +136,7 @@ public static class IdxFile
         if (read < sizes.Length)
         {
             throw new InvalidDataException(
-                $"{path}: truncated: expected {rank} dimension sizes ({sizes.Length} bytes) after the magic number, but {where} ends after {read} of them");
+                $"{path}: truncated: expected {rank} dimension sizes ({sizes.Length} bytes) after the magic number, but {where} ends after {read} of those bytes");
         }
 
         var dims = new int[rank];
@@ -243,6 +243,8 @@ public static class IdxFile
 
         return string.Join(" x ", parts);
     }
+
+    private static string Dimensions(int rank) => rank == 1 ? "1 dimension" : $"{rank} dimensions";
 
     private static string TypeName(byte type) => type switch
     {
