@@ -6,7 +6,7 @@ namespace ConvSharp.Randomness;
 /// seed give PyTorch's values exactly), and the same Box–Muller pairing for normals (PyTorch's
 /// vectorised log/sin/cos differ from .NET's in the last bits, so <c>Randn</c> agrees to about 1e-6).
 /// </summary>
-internal sealed class Generator
+internal sealed partial class Generator
 {
     private readonly Lock _lock = new();
     private MersenneTwister _engine;
