@@ -174,11 +174,21 @@ internal static class ConvPlanner
             case ConvDirection.BackwardInput:
                 // Stride 1: the transposed problem is a forward convolution, and gets the forward rules
                 // (Winograd included) — unless it has so few output channels (the layer's inputs) that
-                // a GEMM would waste most of its register tile; then the col2im GEMM, whose rows are
-                // the layer's C·KH·KW, does better (LeNet's first layer, bench probe lenet-c1: about 3× faster).
-                if (TryTransposed(g, out var transposed, out _) && (transposed.GroupChannels == 1 || transposed.GroupOutChannels >= 4))
+                // a GEMM would waste most of its register tile (LeNet's first layer, bench probe lenet-c1:
+                // about 3× faster), or its implicit GEMM would gather more than col2im scatters. The
+                // transposed GEMM gathers OC·KH·KW values per input pixel, col2im scatters C·KH·KW per
+                // output pixel; the gather costs more than the sums when the layer narrows its channels
+                // (LeNet's second layer, 6 → 16 on 14×14: `probe lenet-c2`, 22 ms implicit vs 5 ms col2im).
+                if (TryTransposed(g, out var transposed, out _))
                 {
-                    return Choose(transposed, ConvDirection.Forward);
+                    var forward = Choose(transposed, ConvDirection.Forward);
+                    var gathers = forward is ConvAlgorithm.ImplicitGemm or ConvAlgorithm.Im2colGemm;
+                    var gatherFloats = (long)g.OC * g.H * g.W;
+                    var scatterFloats = (long)g.C * g.OH * g.OW;
+                    if (transposed.GroupChannels == 1 || (transposed.GroupOutChannels >= 4 && (!gathers || gatherFloats <= 2 * scatterFloats)))
+                    {
+                        return forward;
+                    }
                 }
 
                 return ConvAlgorithm.Im2colGemm;
