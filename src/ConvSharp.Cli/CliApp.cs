@@ -17,6 +17,7 @@ internal static partial class CliApp
         root.Subcommands.Add(LearnCommand.Create());
         root.Subcommands.Add(KernelsCommand.Create());
         root.Subcommands.Add(RfCommand.Create());
+        root.Subcommands.Add(LenetCommand.Create());
         return root;
     }
 
@@ -44,7 +45,7 @@ internal static partial class CliApp
         var parseResult = Build().Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            var command = parseResult.CommandResult.Command is RootCommand ? "convsharp" : $"convsharp {parseResult.CommandResult.Command.Name}";
+            var command = CliContext.CommandName(parseResult);
             // System.CommandLine lists allowed values on lines of their own: one line here.
             var messages = CliContext.OneLine(Lines().Replace(string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + ".")), " "));
             configuration.Error.WriteLine($"{command}: error: {messages} See '{command} --help'.");

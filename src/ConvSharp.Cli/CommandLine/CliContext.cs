@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -64,9 +65,24 @@ internal sealed class CliContext
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            context.Error.WriteLine($"convsharp {parseResult.CommandResult.Command.Name}: error: {Describe(e)}");
+            context.Error.WriteLine($"{CommandName(parseResult)}: error: {Describe(e)}");
             return ExitCode(e);
         }
+    }
+
+    /// <summary>The command as a user types it: <c>convsharp</c>, <c>convsharp apply</c>, <c>convsharp lenet train</c>.</summary>
+    public static string CommandName(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as CommandResult)
+        {
+            if (result.Command is not RootCommand)
+            {
+                names.Insert(0, result.Command.Name);
+            }
+        }
+
+        return string.Join(" ", ["convsharp", .. names]);
     }
 
     /// <summary>2 for a mistake in the command line, 1 for everything else the user can act on.</summary>

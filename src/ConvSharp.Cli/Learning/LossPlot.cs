@@ -1,22 +1,12 @@
-using ConvSharp.Imaging;
+using ConvSharp.Cli.Plotting;
 using ScottPlot;
-using SkiaSharp;
 
 namespace ConvSharp.Cli.Learning;
 
 /// <summary>The loss curve as a PNG (ScottPlot), its text in the bundled font.</summary>
 internal static class LossPlot
 {
-    /// <summary>
-    /// ScottPlot asks the system for fonts, and a fresh machine may have none: every label
-    /// would vanish. Route every font request to the bundled DejaVu Sans instead, once, before
-    /// the first plot (the runtime runs a static constructor exactly once, thread-safely).
-    /// </summary>
-    static LossPlot()
-    {
-        Fonts.FontResolvers.Insert(0, new BundledFontResolver());
-        Fonts.Default = BundledFont.FamilyName;
-    }
+    static LossPlot() => PlotFonts.UseBundled();
 
     /// <summary>log10(loss) against epoch, as PNG bytes.</summary>
     public static byte[] Render(IReadOnlyList<float> losses, string title)
@@ -38,12 +28,5 @@ internal static class LossPlot
         };
         plot.Axes.Left.TickGenerator = ticks;
         return plot.GetImageBytes(800, 500, ImageFormat.Png);
-    }
-
-    private sealed class BundledFontResolver : IFontResolver
-    {
-        public SKTypeface CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing spacing) => BundledFont.CreateTypeface();
-
-        public SKTypeface CreateTypeface(string fontName, bool bold, bool italic) => BundledFont.CreateTypeface();
     }
 }
