@@ -45,6 +45,9 @@ public class ConvAlgorithmTests
             Shape(1, 32, 8, 8, 24, 1, 1, 1, 1, 0, 1),   // pointwise
             Shape(2, 4, 9, 9, 6, 3, 3, 1, 1, 2, 2),     // padding beyond the kernel (no transposed problem)
             Shape(2, 16, 12, 10, 16, 3, 3, 1, 2, 2, 1), // dilated: Winograd by phases
+            Shape(2, 1, 28, 28, 6, 5, 5, 1, 1, 2, 1),   // LeNet's first layer: blocks of 4 + 2 channels, a masked tail
+            Shape(1, 2, 13, 11, 10, 3, 4, 1, 1, 1, 2),  // 5 channels per group, an even kernel row
+            Shape(1, 1, 9, 21, 9, 4, 3, 2, 2, 1, 1),    // 9 channels from one input, strided and dilated
         };
         for (var i = 0; i < 80; i++)
         {

@@ -34,6 +34,33 @@ public class EnginePathTests
     }
 
     [Fact]
+    public void Direct_weight_gradient_keeps_an_infinite_input_infinite_through_its_masked_tail()
+    {
+        // 28 columns: three vectors and a last one shifted back over columns already summed. Those
+        // lanes are masked off; masking only dY would add 0·∞ = NaN where the reference has +∞.
+        var g = ConvAlgorithmTests.Shape(1, 1, 6, 28, 6, 3, 3, 1, 1, 1, 1);
+        var x = Enumerable.Range(0, g.H * g.W).Select(i => (float)Math.Sin(i)).ToArray();
+        x[(2 * g.W) + 22] = float.PositiveInfinity; // a column inside the shifted vector's masked lanes
+        var dy = Enumerable.Repeat(1f, g.OC * g.OH * g.OW).ToArray();
+        var expected = new float[g.OC * g.KH * g.KW];
+        ConvReference.BackwardWeight<float>(g, dy, x, expected);
+        var actual = new float[expected.Length];
+        ConvEngine.BackwardWeight(g, new ConvPlan(ConvAlgorithm.Direct, CpuCaps.Current.Kernel, 1), dy, x, actual);
+        Assert.Contains(float.PositiveInfinity, expected);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (float.IsFinite(expected[i]))
+            {
+                Assert.Equal(expected[i], actual[i], 1e-3f);
+            }
+            else
+            {
+                Assert.Equal(expected[i], actual[i]);
+            }
+        }
+    }
+
+    [Fact]
     public void Col2im_input_gradient_in_several_passes()
     {
         // Stride 2: no transposed forward problem, so the input gradient is the col2im GEMM. Its passes

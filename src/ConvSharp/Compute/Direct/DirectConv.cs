@@ -336,8 +336,10 @@ internal static unsafe class DirectConv
     /// <summary>
     /// dW[oc, kh, kw] = Σ dY[n, oc, y, x]·X[n, c, y·s − p + kh·d, x·s − p + kw·d]: per tile of
     /// outputs (<see cref="DirectWeightTiling"/>) the padded input is copied once per image and
-    /// every tap summed over it; each chunk of tiles sums into its own partial, and the partials are
-    /// added in a fixed order, so the thread count cannot change the result.
+    /// every tap summed over it, for up to <see cref="ChannelBlock"/> output channels of the group
+    /// at once (they read the same input: C/groups = 1). Each chunk of tiles sums into its own
+    /// partial per output channel, and the partials are added in a fixed order, so the thread
+    /// count cannot change the result.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeight(in ConvGeometry g, in ConvPlan plan, float* gradOutput, float* input, float* gradWeight)
@@ -346,20 +348,29 @@ internal static unsafe class DirectConv
         var (rowBands, columnRuns, chunks) = (tiling.RowBands, tiling.ColumnRuns, tiling.Chunks);
         var tiles = rowBands * columnRuns;
         var taps = g.KH * g.KW;
+        var blocks = (g.GroupOutChannels + ChannelBlock - 1) / ChannelBlock;
 
         // One chunk sums straight into the gradient; more keep a partial per output channel and chunk.
         using var partials = Workspace.Rent(chunks > 1 ? (long)g.OC * chunks * taps : 0);
         var partial = partials.Pointer;
         var geometry = g;
-        ParallelRunner.For(g.OC * chunks, tiling.Concurrency, task =>
+        ParallelRunner.For(g.C * blocks * chunks, tiling.Concurrency, task =>
         {
-            var (oc, chunk) = (task / chunks, task % chunks);
-            var channel = oc / geometry.GroupOutChannels;
-            // In bounds: sums is task's taps of the OC·chunks·taps partials, or oc's taps of the gradient; the scratch holds
-            // the largest tile's PaddedBand.Rows × Width floats (tiling.BandFloats); tiles and their rows and columns lie
-            // inside the output.
-            var sums = chunks > 1 ? partial + ((nint)task * taps) : gradWeight + ((nint)oc * taps);
-            new Span<float>(sums, taps).Clear();
+            var (channel, block, chunk) = (task / chunks / blocks, task / chunks % blocks, task % chunks);
+            var firstOc = (channel * geometry.GroupOutChannels) + (block * ChannelBlock);
+            var count = Math.Min(ChannelBlock, ((channel + 1) * geometry.GroupOutChannels) - firstOc);
+            // In bounds: each of the block's count ≤ ChannelBlock output channels oc < OC sums into its taps of the
+            // OC·chunks·taps partials, or of the gradient; the scratch holds the largest tile's PaddedBand.Rows × Width
+            // floats (tiling.BandFloats); tiles and their rows and columns lie inside the output.
+            var sums = stackalloc nint[ChannelBlock];
+            for (var j = 0; j < ChannelBlock; j++)
+            {
+                var oc = firstOc + Math.Min(j, count - 1);
+                sums[j] = (nint)(chunks > 1 ? partial + ((((nint)oc * chunks) + chunk) * taps) : gradWeight + ((nint)oc * taps));
+                new Span<float>((float*)sums[j], taps).Clear();
+            }
+
+            var planes = stackalloc nint[ChannelBlock];
             using var scratch = Workspace.Rent(tiling.BandFloats);
             var (first, last) = EvenSplit.Part(tiles, chunks, chunk);
             for (var tile = first; tile < last; tile++)
@@ -370,9 +381,21 @@ internal static unsafe class DirectConv
                 for (var image = 0; image < geometry.N; image++)
                 {
                     var source = input + ((((nint)image * geometry.C) + channel) * geometry.H * geometry.W);
-                    var dy = gradOutput + ((((nint)image * geometry.OC) + oc) * geometry.OH * geometry.OW);
+                    for (var j = 0; j < ChannelBlock; j++)
+                    {
+                        // A block of fewer channels repeats its last one; its sums land on that channel's taps once.
+                        planes[j] = (nint)(gradOutput + ((((nint)image * geometry.OC) + firstOc + Math.Min(j, count - 1)) * geometry.OH * geometry.OW));
+                    }
+
                     PaddedBand.Fill(geometry, source, y0, y1, x0, x1, scratch.Pointer);
-                    WeightBand(geometry, scratch.Pointer, dy, y0, y1, x0, x1, sums);
+                    if (count == 1)
+                    {
+                        WeightBandOfOne(geometry, scratch.Pointer, (float*)planes[0], y0, y1, x0, x1, (float*)sums[0]);
+                    }
+                    else
+                    {
+                        WeightBand(geometry, scratch.Pointer, (float**)planes, count, y0, y1, x0, x1, (float**)sums);
+                    }
                 }
             }
         });
@@ -410,12 +433,92 @@ internal static unsafe class DirectConv
     private static int Threads(in ConvGeometry g, in ConvPlan plan) =>
         (long)g.N * g.OC * g.OH * g.OW * g.KH * g.KW < WorkPartition.MinimumWorkPerItem ? 1 : plan.Threads;
 
+    /// <summary>Output channels whose weight gradients one pass sums together: 4 channels × 2 taps = 8 vector accumulators.</summary>
+    internal const int ChannelBlock = 4;
+
     /// <summary>
-    /// Adds the Σ dY·X of output rows [y0, y1), columns [x0, x1), for every tap into
-    /// <paramref name="sums"/>: four vector accumulators, so the FMAs do not wait on each other.
+    /// Adds the Σ dY·X of output rows [y0, y1), columns [x0, x1), for every tap into the sums of
+    /// the block's <paramref name="count"/> output channels. Two taps of a kernel row at a time:
+    /// per vector of outputs, 4 dY loads and 2 input loads feed 8 FMAs into 8 accumulators, so the
+    /// FMA ports, not the loads, set the pace (<c>bench probe lenet-c1</c>, backward weight).
+    /// Unused slots of a block repeat its last channel and are dropped.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightBand(in ConvGeometry g, float* band, float* gradOutput, int y0, int y1, int x0, int x1, float* sums)
+    private static void WeightBand(in ConvGeometry g, float* band, float** planes, int count, int y0, int y1, int x0, int x1, float** sums)
+    {
+        var width = PaddedBand.Width(g, x0, x1);
+        var columns = x1 - x0;
+        var lanes = Vector<float>.Count;
+        var vectorised = Vector.IsHardwareAccelerated && g.StrideW == 1;
+        var vectorEnd = vectorised ? columns / lanes * lanes : 0;
+        // A run that ends inside a vector: one more vector, shifted back to end at the run's end, with the lanes the
+        // full vectors already covered masked off (a scalar tail costs 8 dependent FMAs per column).
+        var tailMasked = vectorised && columns > vectorEnd && columns >= lanes;
+        var tailMask = Vector.GreaterThanOrEqual(Vector<int>.Indices, new Vector<int>(vectorEnd - (columns - lanes))).As<int, float>();
+        for (var kh = 0; kh < g.KH; kh++)
+        {
+            for (var kw = 0; kw < g.KW; kw += 2)
+            {
+                // The second tap of the pair; a kernel row of odd width repeats its last tap and drops the copy.
+                var pair = kw + 1 < g.KW;
+                var step = pair ? g.DilationW : 0;
+                Vector<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                float s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+                for (var y = y0; y < y1; y++)
+                {
+                    // In bounds: band row (y − y0)·StrideH + kh·DilationH < PaddedBand.Rows; the vector loop reads columns up
+                    // to vectorEnd − 1 + (kw + 1)·DilationW < width (stride 1, kw + 1 < KW when step ≠ 0), the scalar one
+                    // x·StrideW + kw·DilationW + step < width; dY rows y of the block's planes, columns [x0, x1).
+                    var first = band + ((nint)(((y - y0) * g.StrideH) + (kh * g.DilationH)) * width) + (kw * g.DilationW);
+                    var second = first + step;
+                    var row = ((nint)y * g.OW) + x0;
+                    var d0 = planes[0] + row;
+                    var d1 = planes[1] + row;
+                    var d2 = planes[2] + row;
+                    var d3 = planes[3] + row;
+                    for (var x = 0; x < vectorEnd; x += lanes)
+                    {
+                        Accumulate(first + x, second + x, d0 + x, d1 + x, d2 + x, d3 + x, Vector<float>.AllBitsSet, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+                    }
+
+                    if (tailMasked)
+                    {
+                        // The last columns as one vector ending at the run's end, its lanes already summed masked off.
+                        var x = columns - lanes;
+                        Accumulate(first + x, second + x, d0 + x, d1 + x, d2 + x, d3 + x, tailMask, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+                    }
+
+                    for (var x = tailMasked ? columns : vectorEnd; x < columns; x++)
+                    {
+                        var (v0, v1) = (first[(nint)x * g.StrideW], second[(nint)x * g.StrideW]);
+                        s00 = MathF.FusedMultiplyAdd(d0[x], v0, s00);
+                        s01 = MathF.FusedMultiplyAdd(d0[x], v1, s01);
+                        s10 = MathF.FusedMultiplyAdd(d1[x], v0, s10);
+                        s11 = MathF.FusedMultiplyAdd(d1[x], v1, s11);
+                        s20 = MathF.FusedMultiplyAdd(d2[x], v0, s20);
+                        s21 = MathF.FusedMultiplyAdd(d2[x], v1, s21);
+                        s30 = MathF.FusedMultiplyAdd(d3[x], v0, s30);
+                        s31 = MathF.FusedMultiplyAdd(d3[x], v1, s31);
+                    }
+                }
+
+                var tap = (kh * g.KW) + kw;
+                Add(sums, count, 0, tap, pair, Vector.Sum(a00) + s00, Vector.Sum(a01) + s01);
+                Add(sums, count, 1, tap, pair, Vector.Sum(a10) + s10, Vector.Sum(a11) + s11);
+                Add(sums, count, 2, tap, pair, Vector.Sum(a20) + s20, Vector.Sum(a21) + s21);
+                Add(sums, count, 3, tap, pair, Vector.Sum(a30) + s30, Vector.Sum(a31) + s31);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WeightBand"/> for a group of one output channel (depthwise, single-channel
+    /// filters): one tap at a time over four vectors of outputs, four accumulators, so the FMAs do
+    /// not wait on each other, and no work for the block's empty slots.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightBandOfOne(in ConvGeometry g, float* band, float* gradOutput, int y0, int y1, int x0, int x1, float* sums)
     {
         var width = PaddedBand.Width(g, x0, x1);
         var count = x1 - x0;
@@ -458,6 +561,46 @@ internal static unsafe class DirectConv
 
                 sums[(kh * g.KW) + kw] += Vector.Sum((t0 + t1) + (t2 + t3)) + scalar;
             }
+        }
+    }
+
+    /// <summary>One vector of outputs: the block's four dY vectors (masked) times the pair's two input vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(
+        float* first, float* second, float* d0, float* d1, float* d2, float* d3, Vector<float> mask,
+        ref Vector<float> a00, ref Vector<float> a01, ref Vector<float> a10, ref Vector<float> a11,
+        ref Vector<float> a20, ref Vector<float> a21, ref Vector<float> a30, ref Vector<float> a31)
+    {
+        // Masked lanes are 0·0, not 0·x: an infinite input there must not turn an already counted sum into NaN.
+        var v0 = Unsafe.ReadUnaligned<Vector<float>>(first) & mask;
+        var v1 = Unsafe.ReadUnaligned<Vector<float>>(second) & mask;
+        var e = Unsafe.ReadUnaligned<Vector<float>>(d0) & mask;
+        a00 = Vector.FusedMultiplyAdd(e, v0, a00);
+        a01 = Vector.FusedMultiplyAdd(e, v1, a01);
+        e = Unsafe.ReadUnaligned<Vector<float>>(d1) & mask;
+        a10 = Vector.FusedMultiplyAdd(e, v0, a10);
+        a11 = Vector.FusedMultiplyAdd(e, v1, a11);
+        e = Unsafe.ReadUnaligned<Vector<float>>(d2) & mask;
+        a20 = Vector.FusedMultiplyAdd(e, v0, a20);
+        a21 = Vector.FusedMultiplyAdd(e, v1, a21);
+        e = Unsafe.ReadUnaligned<Vector<float>>(d3) & mask;
+        a30 = Vector.FusedMultiplyAdd(e, v0, a30);
+        a31 = Vector.FusedMultiplyAdd(e, v1, a31);
+    }
+
+    /// <summary>Adds one channel's sums for the tap pair (tap, tap + 1), if the channel is in the block and the pair is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float** sums, int count, int slot, int tap, bool pair, float first, float second)
+    {
+        if (slot >= count)
+        {
+            return;
+        }
+
+        sums[slot][tap] += first;
+        if (pair)
+        {
+            sums[slot][tap + 1] += second;
         }
     }
 }

@@ -120,7 +120,8 @@ internal readonly record struct DirectWeightTiling(int RowBands, int RunColumns,
         var chunks = (int)Math.Clamp(Workspace.WeightBudgetFloats / Math.Max(weights, 1), 1, tiles);
         var shared = chunks > 1 ? Workspace.Footprint(chunks * weights) : 0;
         var perItem = Workspace.Footprint(band);
-        var concurrency = WorkspaceBudget.Concurrency(budget, shared, perItem, threads, (long)g.OC * chunks);
+        var blocks = (g.GroupOutChannels + DirectConv.ChannelBlock - 1) / DirectConv.ChannelBlock;
+        var concurrency = WorkspaceBudget.Concurrency(budget, shared, perItem, threads, (long)g.C * blocks * chunks);
         var floats = shared + (concurrency * perItem);
         return new DirectWeightTiling(rowBands, columns, columnRuns, chunks, band, concurrency, floats, floats <= budget);
     }
