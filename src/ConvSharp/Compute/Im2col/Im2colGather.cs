@@ -105,6 +105,10 @@ internal static unsafe class Im2colGather
         var oh = p0 / g.OW;
         var ow = p0 % g.OW;
         var q = 0;
+        // Where q lands: column `column` of the panel at `panel`, tracked as q advances (a division per piece cost
+        // more than the copy on LeNet's 10-pixel rows).
+        var panel = destination;
+        var column = 0;
         while (q < count)
         {
             var run = Math.Min(count - q, g.OW - ow);
@@ -115,10 +119,9 @@ internal static unsafe class Im2colGather
             while (q < end)
             {
                 // One piece: up to the end of the run or of the current panel.
-                var column = q % nr;
                 var piece = Math.Min(end - q, nr - column);
                 // target: panel q / nr of ⌈count / nr⌉, columns [column, column + piece) with column + piece ≤ nr.
-                var target = destination + ((q / nr) * panelStride) + column;
+                var target = panel + column;
                 if (row != null && g.StrideW == 1 && iw >= 0 && iw + piece <= g.W)
                 {
                     // In bounds: columns [iw, iw + piece) ⊂ [0, W), vectors included (j + V ≤ piece). iw + piece − 1
@@ -163,6 +166,13 @@ internal static unsafe class Im2colGather
                 }
 
                 q += piece;
+                column += piece;
+                if (column == nr)
+                {
+                    panel += panelStride;
+                    column = 0;
+                }
+
                 // The next piece's column; after a run's last piece it may wrap, unused: the next run recomputes iw.
                 iw += piece * g.StrideW;
             }
@@ -336,13 +346,21 @@ internal static unsafe class Col2imScatter
             {
                 var row = plane + ((nint)ih * g.W);
                 var iw0 = (ow * g.StrideW) - g.PadLeft + (kw * g.DilationW);
-                // Every write checked against [0, W); iw0 + j·s is the column of a valid output pixel, so it fits an int.
-                for (var j = 0; j < run; j++)
+                if (g.StrideW == 1 && iw0 >= 0 && iw0 + run <= g.W)
                 {
-                    var iw = iw0 + (j * g.StrideW);
-                    if ((uint)iw < (uint)g.W)
+                    // Inside the row, stride 1: a vector add. In bounds: columns [iw0, iw0 + run) ⊂ [0, W).
+                    VectorMath.AddInPlace(new Span<float>(row + iw0, run), new ReadOnlySpan<float>(source, run));
+                }
+                else
+                {
+                    // Every write checked against [0, W); iw0 + j·s is the column of a valid output pixel, so it fits an int.
+                    for (var j = 0; j < run; j++)
                     {
-                        row[iw] += source[j];
+                        var iw = iw0 + (j * g.StrideW);
+                        if ((uint)iw < (uint)g.W)
+                        {
+                            row[iw] += source[j];
+                        }
                     }
                 }
             }
