@@ -1,4 +1,6 @@
 using ConvSharp.Autograd;
+using ConvSharp.Compute;
+using ConvSharp.Compute.Parallel;
 
 namespace ConvSharp.Ops;
 
@@ -9,11 +11,33 @@ internal static class ActivationOps
 
     public delegate void BinaryKernel(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result);
 
-    /// <summary>A new contiguous tensor of x's shape, kernel(x).</summary>
-    public static Tensor Map(Tensor x, UnaryKernel kernel)
+    /// <summary>Elements per work item when a large tensor is split over threads: whole cache lines, and enough work to pay for a hand-off.</summary>
+    private const int ChunkElements = 1 << 15;
+
+    /// <summary>A new contiguous tensor of x's shape, kernel(x); large tensors in chunks over the threads.</summary>
+    public static unsafe Tensor Map(Tensor x, UnaryKernel kernel)
     {
         var result = Tensor.Uninitialized((int[])x.Dims.Clone());
-        kernel(x.ContiguousSpan(), result.Storage.Data);
+        var source = x.ContiguousSpan();
+        var destination = result.Storage.Data.AsSpan(0, result.NumElements);
+        var chunks = Chunks(source.Length);
+        if (chunks == 1)
+        {
+            kernel(source, destination);
+            return result;
+        }
+
+        fixed (float* xs = source, ys = destination)
+        {
+            var (xp, yp, length) = ((nint)xs, (nint)ys, source.Length);
+            ParallelRunner.For(chunks, ConvPlanOptions.Current.Threads, chunk =>
+            {
+                // In bounds: chunk's elements [start, end) of both spans, each source.Length long.
+                var (start, end) = Range(chunk, length);
+                kernel(new ReadOnlySpan<float>((float*)xp + start, end - start), new Span<float>((float*)yp + start, end - start));
+            });
+        }
+
         return result;
     }
 
@@ -26,9 +50,43 @@ internal static class ActivationOps
         }
 
         var result = Tensor.Uninitialized((int[])a.Dims.Clone());
-        kernel(a.ContiguousSpan(), b.ContiguousSpan(), result.Storage.Data);
+        var first = a.ContiguousSpan();
+        var second = b.ContiguousSpan();
+        var destination = result.Storage.Data.AsSpan(0, result.NumElements);
+        var chunks = Chunks(first.Length);
+        if (chunks == 1)
+        {
+            kernel(first, second, destination);
+            return result;
+        }
+
+        unsafe
+        {
+            fixed (float* ap = first, bp = second, rp = destination)
+            {
+                var (aa, bb, rr, length) = ((nint)ap, (nint)bp, (nint)rp, first.Length);
+                ParallelRunner.For(chunks, ConvPlanOptions.Current.Threads, chunk =>
+                {
+                    // In bounds: chunk's elements [start, end) of the three spans, each first.Length long.
+                    var (start, end) = Range(chunk, length);
+                    kernel(
+                        new ReadOnlySpan<float>((float*)aa + start, end - start),
+                        new ReadOnlySpan<float>((float*)bb + start, end - start),
+                        new Span<float>((float*)rr + start, end - start));
+                });
+            }
+        }
+
         return result;
     }
+
+    /// <summary>Work items for <paramref name="length"/> elements: one below two chunks' worth (or on one thread).</summary>
+    private static int Chunks(int length) =>
+        ConvPlanOptions.Current.Threads == 1 || length < 2 * ChunkElements ? 1 : (int)(((long)length + ChunkElements - 1) / ChunkElements);
+
+    /// <summary>Elements [start, end) of work item <paramref name="chunk"/>.</summary>
+    private static (int Start, int End) Range(int chunk, int length) =>
+        (chunk * ChunkElements, (int)Math.Min((chunk + 1L) * ChunkElements, length));
 
     public static Tensor Dropout(Tensor x, float p)
     {
