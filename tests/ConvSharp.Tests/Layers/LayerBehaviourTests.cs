@@ -267,4 +267,27 @@ public class LayerBehaviourTests
         var sum = x.Sum(v => Math.Exp((v * scale) - max));
         return [.. x.Select(v => (float)(Math.Exp((v * scale) - max) / sum))];
     }
+
+    [Fact]
+    public void Large_activations_split_over_threads_give_the_same_bits_as_one_thread()
+    {
+        Random.ManualSeed(4);
+        var x = Tensor.Randn(3, 70_001) * 4f; // 210,003 elements: several chunks and a ragged last one
+        var upstream = Tensor.Randn(3, 70_001);
+        float[][] Run(int threads)
+        {
+            using var scope = ConvSharp.Compute.ConvPlanOptions.Use(new ConvSharp.Compute.ConvPlanOptions { MaxDegreeOfParallelism = threads });
+            var leaf = x.Detach();
+            leaf.RequiresGrad = true;
+            var outputs = new[] { leaf.Sigmoid(), leaf.Tanh(), leaf.Relu() };
+            (outputs[0] + outputs[1] + outputs[2]).Backward(upstream);
+            return [.. outputs.Select(o => o.ToArray()), leaf.Grad!.ToArray()];
+        }
+
+        var (one, two) = (Run(1), Run(2));
+        for (var i = 0; i < one.Length; i++)
+        {
+            Assert.Equal(one[i], two[i]);
+        }
+    }
 }
