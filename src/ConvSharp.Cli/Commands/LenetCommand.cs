@@ -76,10 +76,7 @@ internal static class LenetCommand
             using var scope = ConvPlanOptions.Use(new ConvPlanOptions { MaxDegreeOfParallelism = threadCount });
             Random.ManualSeed(settings.Seed);
             var network = LeNetModel.Create(kind);
-            if (kind == LeNetVariant.D2l)
-            {
-                LeNetModel.InitXavier(network);
-            }
+            LeNetModel.InitXavier(network); // train_ch6 initialises every variant so
 
             context.Error.WriteLine(
                 $"training LeNet ({Name(kind)}) on {train.Count:N0} Fashion-MNIST images: {epochCount} epochs, batch {batchSize}, lr {rate.ToString(CultureInfo.InvariantCulture)}, {threadCount} threads");

@@ -18,6 +18,7 @@ internal static class TrainingCurves
         plot.Title(title);
         plot.XLabel("epoch");
         plot.Axes.SetLimitsX(1, Math.Max(2, epochs.Count));
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Alignment.UpperRight);
         return plot.GetImageBytes(800, 500, ImageFormat.Png);
     }
