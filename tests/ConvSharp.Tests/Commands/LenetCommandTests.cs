@@ -64,6 +64,20 @@ public class LenetCommandTests
     }
 
     [Fact]
+    public void A_diverging_loss_stops_the_run_naming_the_learning_rate()
+    {
+        using var folder = new TempFolder();
+        var output = folder.File("out");
+        var (code, _, error) = CliRunner.Run("lenet", "train", "--variant", "modern", "--lr", "1e30", "--epochs", "3", "--data", Subset, "--out", output, "--threads", "1");
+        Assert.True(code == 1, error);
+        var line = error.Trim().Split('\n')[^1];
+        Assert.StartsWith("convsharp lenet train: error: the loss became NaN", line, StringComparison.Ordinal);
+        Assert.Contains("--lr", line, StringComparison.Ordinal);
+        Assert.Contains("epoch 1 ", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
+    }
+
+    [Fact]
     public void A_missing_data_folder_says_how_to_install_it()
     {
         using var folder = new TempFolder();
