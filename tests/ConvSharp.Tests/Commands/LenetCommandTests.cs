@@ -77,6 +77,27 @@ public class LenetCommandTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
     }
 
+    [Theory]
+    [InlineData("t10k-labels-idx1-ubyte.gz")]
+    [InlineData("t10k-images-idx3-ubyte.gz")]
+    public void Predictions_never_replace_the_data(string name)
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("data");
+        Directory.CreateDirectory(data);
+        foreach (var file in Directory.GetFiles(Subset, "*.gz"))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        var target = Path.Combine(data, name);
+        var before = File.ReadAllBytes(target);
+        var line = CliRunner.RunExpectingOneLineError(
+            2, "lenet", "eval", "--weights", Photos.Fixture("lenet", "d2l.safetensors"), "--data", data, "--predictions", target);
+        Assert.Contains("would replace the input", line, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(target));
+    }
+
     [Fact]
     public void A_missing_data_folder_says_how_to_install_it()
     {
