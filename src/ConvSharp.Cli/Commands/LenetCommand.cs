@@ -107,13 +107,13 @@ internal static class LenetCommand
             var weightsPath = parseResult.GetValue(weights)!;
             var predictionsPath = parseResult.GetValue(predictions);
             var dataFolder = parseResult.GetValue(data)!;
+            var plan = new FilePlan();
             if (predictionsPath is not null)
             {
-                var plan = new FilePlan();
                 plan.Reads(weightsPath);
                 ReadsData(plan, dataFolder);
                 plan.Writes(predictionsPath, "--predictions");
-                OutputFolder.Check(Path.GetDirectoryName(Path.GetFullPath(predictionsPath))!, "--predictions");
+                OutputFolder.Check(OutputFolder.Of(predictionsPath), "--predictions");
             }
 
             var network = LeNetModel.Create(kind);
@@ -131,6 +131,7 @@ internal static class LenetCommand
             var accuracy = (double)LeNetTrainer.Correct(logits, test.Labels) / test.Count;
             if (predictionsPath is not null)
             {
+                OutputFolder.Prepare(OutputFolder.Of(predictionsPath), "--predictions", recursive: false, plan);
                 logits.SaveNpy(predictionsPath);
             }
 

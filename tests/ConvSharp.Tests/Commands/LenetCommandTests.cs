@@ -77,6 +77,16 @@ public class LenetCommandTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
     }
 
+    [Fact]
+    public void Predictions_go_into_a_new_folder()
+    {
+        using var folder = new TempFolder();
+        var predictions = folder.File(Path.Combine("new", "deeper", "logits.npy"));
+        var (code, _, error) = CliRunner.Run("lenet", "eval", "--weights", Photos.Fixture("lenet", "d2l.safetensors"), "--data", Subset, "--predictions", predictions);
+        Assert.True(code == 0, error);
+        Assert.Equal([500, 10], Tensor.LoadNpy(predictions).Shape);
+    }
+
     [Theory]
     [InlineData("t10k-labels-idx1-ubyte.gz")]
     [InlineData("t10k-images-idx3-ubyte.gz")]
