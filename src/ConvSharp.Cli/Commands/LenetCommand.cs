@@ -4,6 +4,7 @@ using ConvSharp.Cli.CommandLine;
 using ConvSharp.Cli.LeNet;
 using ConvSharp.Compute;
 using ConvSharp.Data;
+using ConvSharp.Interop;
 using Spectre.Console;
 
 namespace ConvSharp.Cli.Commands;
@@ -117,9 +118,16 @@ internal static class LenetCommand
             }
 
             var network = LeNetModel.Create(kind);
+            var saved = Safetensors.Load(weightsPath);
+            if (saved.Metadata.GetValueOrDefault("model") == "LeNet" && saved.Metadata.TryGetValue("variant", out var savedVariant) && savedVariant != Name(kind))
+            {
+                // Both variants have the same shapes, so the weights would load and score near chance.
+                throw new UsageException($"--variant {Name(kind)}, but {weightsPath} holds a LeNet ({savedVariant}) by its metadata; pass --variant {savedVariant}");
+            }
+
             try
             {
-                network.Load(weightsPath, strict: true);
+                network.LoadStateDict(saved.Tensors, strict: true);
             }
             catch (ArgumentException e)
             {

@@ -128,6 +128,20 @@ public class LenetCommandTests
     }
 
     [Fact]
+    public void Weights_saved_as_one_variant_are_refused_as_the_other()
+    {
+        using var folder = new TempFolder();
+        var weights = folder.File("modern.safetensors");
+        var tensors = ConvSharp.Interop.Safetensors.Load(Photos.Fixture("lenet", "modern.safetensors")).Tensors;
+        ConvSharp.Interop.Safetensors.Save(weights, tensors, new Dictionary<string, string> { ["model"] = "LeNet", ["variant"] = "modern", ["format"] = "pt" });
+        var line = CliRunner.RunExpectingOneLineError(2, "lenet", "eval", "--weights", weights, "--variant", "d2l", "--data", Subset);
+        Assert.Contains("--variant modern", line, StringComparison.Ordinal);
+        var (code, output, error) = CliRunner.Run("lenet", "eval", "--weights", weights, "--variant", "modern", "--data", Subset);
+        Assert.True(code == 0, error);
+        Assert.Contains("(376 of 500)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_damaged_weights_file_is_one_line_and_exit_code_1()
     {
         using var folder = new TempFolder();
