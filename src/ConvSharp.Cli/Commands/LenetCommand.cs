@@ -4,6 +4,7 @@ using ConvSharp.Cli.CommandLine;
 using ConvSharp.Cli.LeNet;
 using ConvSharp.Compute;
 using ConvSharp.Data;
+using ConvSharp.Interop;
 using Spectre.Console;
 
 namespace ConvSharp.Cli.Commands;
@@ -62,14 +63,15 @@ internal static class LenetCommand
             }
 
             var folder = parseResult.GetValue(output)!;
+            var dataFolder = parseResult.GetValue(data)!;
             var plan = new FilePlan();
+            ReadsData(plan, dataFolder);
             foreach (var name in LeNetOutputs.Names)
             {
                 plan.Writes(Path.Combine(folder, name), "--out");
             }
 
             OutputFolder.Check(folder, "--out");
-            var dataFolder = parseResult.GetValue(data)!;
             var train = FashionMnist.Load(dataFolder, train: true);
             var test = FashionMnist.Load(dataFolder, train: false);
             var settings = new TrainSettings(epochCount, batchSize, rate, parseResult.GetValue(seed));
@@ -105,29 +107,39 @@ internal static class LenetCommand
             var kind = ParseVariant(parseResult.GetValue(variant)!);
             var weightsPath = parseResult.GetValue(weights)!;
             var predictionsPath = parseResult.GetValue(predictions);
+            var dataFolder = parseResult.GetValue(data)!;
+            var plan = new FilePlan();
             if (predictionsPath is not null)
             {
-                var plan = new FilePlan();
                 plan.Reads(weightsPath);
+                ReadsData(plan, dataFolder);
                 plan.Writes(predictionsPath, "--predictions");
-                OutputFolder.Check(Path.GetDirectoryName(Path.GetFullPath(predictionsPath))!, "--predictions");
+                OutputFolder.Check(OutputFolder.Of(predictionsPath), "--predictions");
             }
 
             var network = LeNetModel.Create(kind);
+            var saved = Safetensors.Load(weightsPath);
+            if (saved.Metadata.GetValueOrDefault("model") == "LeNet" && saved.Metadata.TryGetValue("variant", out var savedVariant) && savedVariant != Name(kind))
+            {
+                // Both variants have the same shapes, so the weights would load and score near chance.
+                throw new UsageException($"--variant {Name(kind)}, but {weightsPath} holds a LeNet ({savedVariant}) by its metadata; pass --variant {savedVariant}");
+            }
+
             try
             {
-                network.Load(weightsPath, strict: true);
+                network.LoadStateDict(saved.Tensors, strict: true);
             }
             catch (ArgumentException e)
             {
                 throw new InvalidDataException($"{weightsPath} is not a LeNet ({Name(kind)}) state dict: {e.Message}", e);
             }
 
-            var test = FashionMnist.Load(parseResult.GetValue(data)!, train: false);
+            var test = FashionMnist.Load(dataFolder, train: false);
             var logits = LeNetTrainer.Logits(network, test);
             var accuracy = (double)LeNetTrainer.Correct(logits, test.Labels) / test.Count;
             if (predictionsPath is not null)
             {
+                OutputFolder.Prepare(OutputFolder.Of(predictionsPath), "--predictions", recursive: false, plan);
                 logits.SaveNpy(predictionsPath);
             }
 
@@ -135,6 +147,19 @@ internal static class LenetCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Declares every file <see cref="FashionMnist.Load(string, bool)"/> may read from <paramref name="folder"/>, gzipped or not, so no output replaces one.</summary>
+    private static void ReadsData(FilePlan plan, string folder)
+    {
+        foreach (var split in new[] { "train", "t10k" })
+        {
+            foreach (var kind in new[] { "images-idx3", "labels-idx1" })
+            {
+                plan.Reads(Path.Combine(folder, $"{split}-{kind}-ubyte.gz"));
+                plan.Reads(Path.Combine(folder, $"{split}-{kind}-ubyte"));
+            }
+        }
     }
 
     private static LeNetVariant ParseVariant(string text) => text == "modern" ? LeNetVariant.Modern : LeNetVariant.D2l;

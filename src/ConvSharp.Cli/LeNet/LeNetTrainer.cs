@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Data;
 using ConvSharp.Nn;
 using ConvSharp.Optim;
@@ -24,7 +26,8 @@ internal static class LeNetTrainer
     private const int EvalBatch = 1000;
 
     /// <summary>
-    /// Trains <paramref name="network"/> in place. <paramref name="onBatch"/> sees (epoch, batches done,
+    /// Trains <paramref name="network"/> in place; stops with a <see cref="CommandFailedException"/>
+    /// as soon as a batch's loss is NaN or infinite (training has diverged, and every later step would be lost work). <paramref name="onBatch"/> sees (epoch, batches done,
     /// batches in the epoch, running loss, running accuracy, examples per second so far);
     /// <paramref name="onEpoch"/> each epoch's figures.
     /// </summary>
@@ -47,7 +50,15 @@ internal static class LeNetTrainer
                 var loss = Functional.CrossEntropyLoss(logits, batch.Labels);
                 loss.Backward();
                 optimizer.Step();
-                totalLoss += (double)loss.Item() * batch.Count;
+                var value = loss.Item();
+                if (!float.IsFinite(value))
+                {
+                    throw new CommandFailedException(
+                        $"the loss became {value.ToString(CultureInfo.InvariantCulture)} in epoch {epoch} (batch {done + 1} of {loader.BatchCount}): training diverged, and nothing was written; "
+                        + $"the learning rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} is too large, try a smaller --lr");
+                }
+
+                totalLoss += (double)value * batch.Count;
                 correct += Correct(logits, batch.Labels);
                 seen += batch.Count;
                 done++;

@@ -64,6 +64,51 @@ public class LenetCommandTests
     }
 
     [Fact]
+    public void A_diverging_loss_stops_the_run_naming_the_learning_rate()
+    {
+        using var folder = new TempFolder();
+        var output = folder.File("out");
+        var (code, _, error) = CliRunner.Run("lenet", "train", "--variant", "modern", "--lr", "1e30", "--epochs", "3", "--data", Subset, "--out", output, "--threads", "1");
+        Assert.True(code == 1, error);
+        var line = error.Trim().Split('\n')[^1];
+        Assert.StartsWith("convsharp lenet train: error: the loss became NaN", line, StringComparison.Ordinal);
+        Assert.Contains("--lr", line, StringComparison.Ordinal);
+        Assert.Contains("epoch 1 ", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
+    }
+
+    [Fact]
+    public void Predictions_go_into_a_new_folder()
+    {
+        using var folder = new TempFolder();
+        var predictions = folder.File(Path.Combine("new", "deeper", "logits.npy"));
+        var (code, _, error) = CliRunner.Run("lenet", "eval", "--weights", Photos.Fixture("lenet", "d2l.safetensors"), "--data", Subset, "--predictions", predictions);
+        Assert.True(code == 0, error);
+        Assert.Equal([500, 10], Tensor.LoadNpy(predictions).Shape);
+    }
+
+    [Theory]
+    [InlineData("t10k-labels-idx1-ubyte.gz")]
+    [InlineData("t10k-images-idx3-ubyte.gz")]
+    public void Predictions_never_replace_the_data(string name)
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("data");
+        Directory.CreateDirectory(data);
+        foreach (var file in Directory.GetFiles(Subset, "*.gz"))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        var target = Path.Combine(data, name);
+        var before = File.ReadAllBytes(target);
+        var line = CliRunner.RunExpectingOneLineError(
+            2, "lenet", "eval", "--weights", Photos.Fixture("lenet", "d2l.safetensors"), "--data", data, "--predictions", target);
+        Assert.Contains("would replace the input", line, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(target));
+    }
+
+    [Fact]
     public void A_missing_data_folder_says_how_to_install_it()
     {
         using var folder = new TempFolder();
@@ -80,6 +125,20 @@ public class LenetCommandTests
         var line = CliRunner.RunExpectingOneLineError(1, "lenet", "eval", "--weights", other, "--data", Subset);
         Assert.Contains("0.weight", line, StringComparison.Ordinal);
         Assert.Contains("3.weight", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_saved_as_one_variant_are_refused_as_the_other()
+    {
+        using var folder = new TempFolder();
+        var weights = folder.File("modern.safetensors");
+        var tensors = ConvSharp.Interop.Safetensors.Load(Photos.Fixture("lenet", "modern.safetensors")).Tensors;
+        ConvSharp.Interop.Safetensors.Save(weights, tensors, new Dictionary<string, string> { ["model"] = "LeNet", ["variant"] = "modern", ["format"] = "pt" });
+        var line = CliRunner.RunExpectingOneLineError(2, "lenet", "eval", "--weights", weights, "--variant", "d2l", "--data", Subset);
+        Assert.Contains("--variant modern", line, StringComparison.Ordinal);
+        var (code, output, error) = CliRunner.Run("lenet", "eval", "--weights", weights, "--variant", "modern", "--data", Subset);
+        Assert.True(code == 0, error);
+        Assert.Contains("(376 of 500)", output, StringComparison.Ordinal);
     }
 
     [Fact]
