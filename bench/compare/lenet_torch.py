@@ -18,10 +18,8 @@ Needs Debian's python3-torch and dataset-fashion-mnist (no torchvision: the IDX 
 here), so it runs on the same machine as ConvSharp with nothing else installed.
 """
 import argparse
-import gzip
 import json
 import os
-import struct
 import sys
 import time
 
@@ -29,22 +27,18 @@ import numpy as np
 import torch
 from torch import nn
 
+# The hand-written safetensors and IDX code of the fixture scripts (Debian has no safetensors package).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "fixtures"))
+from make_fashion_subset import read_idx  # noqa: E402
+from make_state_fixtures import load as load_safetensors, save as save_safetensors  # noqa: E402
+
 DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    magic, = struct.unpack(">I", data[:4])
-    dims = magic & 0xFF
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def load(folder, train):
     prefix = "train" if train else "t10k"
-    images = read_idx(os.path.join(folder, f"{prefix}-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(folder, f"{prefix}-labels-idx1-ubyte.gz"))
+    images = idx_array(os.path.join(folder, f"{prefix}-images-idx3-ubyte.gz"))
+    labels = idx_array(os.path.join(folder, f"{prefix}-labels-idx1-ubyte.gz"))
     x = torch.from_numpy(images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
     return x, torch.from_numpy(labels.astype(np.int64))
 
@@ -61,42 +55,9 @@ def lenet(variant):
         nn.Linear(84, 10))
 
 
-def write_safetensors(path, tensors):
-    """The safetensors layout by hand (Debian has no safetensors package): u64 header size, JSON, data."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        if t.dtype == torch.int64:
-            dtype, blob = "I64", t.numpy().astype("<i8").tobytes()
-        else:
-            dtype, blob = "F32", t.float().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
-        blobs.append(blob)
-        offset += len(blob)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    size, = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + size])
-    body = data[8 + size:]
-    kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "F16": "<f2"}
-    out = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = entry["data_offsets"]
-        array = np.frombuffer(body[begin:end], dtype=kinds[entry["dtype"]]).reshape(entry["shape"])
-        out[name] = torch.from_numpy(array.copy())
-    return out
+def idx_array(path):
+    dims, body = read_idx(path)
+    return np.frombuffer(body, dtype=np.uint8).reshape(dims)
 
 
 def accuracy(net, x, y, batch=1024):
@@ -147,7 +108,7 @@ def train(args):
         epochs.append(row)
         print(json.dumps(row), file=sys.stderr)
     if args.save:
-        write_safetensors(args.save, net.state_dict())
+        save_safetensors(args.save, net.state_dict())
     if args.logits:
         net.eval()
         with torch.no_grad():
@@ -158,7 +119,7 @@ def train(args):
 
 def check(args):
     net = lenet(args.variant)
-    net.load_state_dict(read_safetensors(args.check), strict=True)
+    net.load_state_dict(load_safetensors(args.check)[0], strict=True)
     tx, ty = load(args.data, False)
     result = {"test_acc": accuracy(net, tx, ty)}
     if args.logits:
