@@ -136,14 +136,14 @@ internal static class LenetCommand
 
             var test = FashionMnist.Load(dataFolder, train: false);
             var logits = LeNetTrainer.Logits(network, test);
-            var accuracy = (double)LeNetTrainer.Correct(logits, test.Labels) / test.Count;
+            var correct = LeNetTrainer.Correct(logits, test.Labels);
             if (predictionsPath is not null)
             {
                 OutputFolder.Prepare(OutputFolder.Of(predictionsPath), "--predictions", recursive: false, plan);
                 logits.SaveNpy(predictionsPath);
             }
 
-            context.Out.WriteLine($"test acc {accuracy:F4} ({LeNetTrainer.Correct(logits, test.Labels)} of {test.Count})");
+            context.Out.WriteLine($"test acc {(double)correct / test.Count:F4} ({correct} of {test.Count})");
             return 0;
         }));
         return command;

@@ -137,12 +137,10 @@ public sealed class BatchNorm2d : Module
             }
         }
 
-        // Batch statistics in training, and always without running statistics (as PyTorch).
+        // Batch statistics in training, and always without running statistics (as PyTorch); the running
+        // statistics exist only when tracked, and are then updated in training and used in evaluation.
         var useBatch = Training || RunningMean is null;
-        var updateRunning = Training && TrackRunningStats;
-        return Functional.BatchNorm(
-            input, updateRunning || !useBatch ? RunningMean : null, updateRunning || !useBatch ? RunningVar : null,
-            Weight, Bias, useBatch, factor, Eps);
+        return Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, useBatch, factor, Eps);
     }
 
     /// <inheritdoc/>

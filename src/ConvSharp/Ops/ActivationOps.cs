@@ -19,30 +19,19 @@ internal static class ActivationOps
     {
         var result = Tensor.Uninitialized((int[])x.Dims.Clone());
         var source = x.ContiguousSpan();
-        var destination = result.Storage.Data.AsSpan(0, result.NumElements);
-        var chunks = Chunks(source.Length);
-        if (chunks == 1)
+        fixed (float* xs = source, ys = result.Storage.Data)
         {
-            kernel(source, destination);
-            return result;
-        }
-
-        fixed (float* xs = source, ys = destination)
-        {
-            var (xp, yp, length) = ((nint)xs, (nint)ys, source.Length);
-            ParallelRunner.For(chunks, ConvPlanOptions.Current.Threads, chunk =>
-            {
-                // In bounds: chunk's elements [start, end) of both spans, each source.Length long.
-                var (start, end) = Range(chunk, length);
-                kernel(new ReadOnlySpan<float>((float*)xp + start, end - start), new Span<float>((float*)yp + start, end - start));
-            });
+            // In bounds: every chunk [start, start + count) lies in both spans, each source.Length long.
+            var (xp, yp) = ((nint)xs, (nint)ys);
+            ForChunks(source.Length, (start, count) =>
+                kernel(new ReadOnlySpan<float>((float*)xp + start, count), new Span<float>((float*)yp + start, count)));
         }
 
         return result;
     }
 
     /// <summary>A new contiguous tensor of a's shape, kernel(a, b); b has a's shape.</summary>
-    public static Tensor Zip(Tensor a, Tensor b, BinaryKernel kernel)
+    public static unsafe Tensor Zip(Tensor a, Tensor b, BinaryKernel kernel)
     {
         if (!Shapes.Equal(a.Dims, b.Dims))
         {
@@ -51,42 +40,38 @@ internal static class ActivationOps
 
         var result = Tensor.Uninitialized((int[])a.Dims.Clone());
         var first = a.ContiguousSpan();
-        var second = b.ContiguousSpan();
-        var destination = result.Storage.Data.AsSpan(0, result.NumElements);
-        var chunks = Chunks(first.Length);
-        if (chunks == 1)
+        fixed (float* ap = first, bp = b.ContiguousSpan(), rp = result.Storage.Data)
         {
-            kernel(first, second, destination);
-            return result;
-        }
-
-        unsafe
-        {
-            fixed (float* ap = first, bp = second, rp = destination)
-            {
-                var (aa, bb, rr, length) = ((nint)ap, (nint)bp, (nint)rp, first.Length);
-                ParallelRunner.For(chunks, ConvPlanOptions.Current.Threads, chunk =>
-                {
-                    // In bounds: chunk's elements [start, end) of the three spans, each first.Length long.
-                    var (start, end) = Range(chunk, length);
-                    kernel(
-                        new ReadOnlySpan<float>((float*)aa + start, end - start),
-                        new ReadOnlySpan<float>((float*)bb + start, end - start),
-                        new Span<float>((float*)rr + start, end - start));
-                });
-            }
+            // In bounds: every chunk [start, start + count) lies in the three spans, each first.Length long.
+            var (aa, bb, rr) = ((nint)ap, (nint)bp, (nint)rp);
+            ForChunks(first.Length, (start, count) => kernel(
+                new ReadOnlySpan<float>((float*)aa + start, count),
+                new ReadOnlySpan<float>((float*)bb + start, count),
+                new Span<float>((float*)rr + start, count)));
         }
 
         return result;
     }
 
-    /// <summary>Work items for <paramref name="length"/> elements: one below two chunks' worth (or on one thread).</summary>
-    private static int Chunks(int length) =>
-        ConvPlanOptions.Current.Threads == 1 || length < 2 * ChunkElements ? 1 : (int)(((long)length + ChunkElements - 1) / ChunkElements);
+    /// <summary>
+    /// Runs body(start, count) over [0, length): in one piece below two chunks' worth (or on one
+    /// thread), else in chunks of <see cref="ChunkElements"/> over the threads.
+    /// </summary>
+    private static void ForChunks(int length, Action<int, int> body)
+    {
+        var threads = ConvPlanOptions.Current.Threads;
+        if (threads == 1 || length < 2 * ChunkElements)
+        {
+            body(0, length);
+            return;
+        }
 
-    /// <summary>Elements [start, end) of work item <paramref name="chunk"/>.</summary>
-    private static (int Start, int End) Range(int chunk, int length) =>
-        (chunk * ChunkElements, (int)Math.Min((chunk + 1L) * ChunkElements, length));
+        ParallelRunner.For(EvenSplit.Count(length, ChunkElements), threads, chunk =>
+        {
+            var start = chunk * ChunkElements;
+            body(start, Math.Min(ChunkElements, length - start));
+        });
+    }
 
     public static Tensor Dropout(Tensor x, float p)
     {

@@ -26,7 +26,7 @@ internal static class BatchNorm
         Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
     {
         var (n, c, plane) = Check(input, runningMean, runningVar, weight, bias, training);
-        var x = input.Contiguous().ContiguousSpan();
+        var x = input.ContiguousSpan();
         var count = (long)n * plane;
         var mean = new float[c];
         var invStd = new float[c];
@@ -60,8 +60,8 @@ internal static class BatchNorm
         }
         else
         {
-            var rm = runningMean!.Contiguous().ContiguousSpan();
-            var rv = runningVar!.Contiguous().ContiguousSpan();
+            var rm = runningMean!.ContiguousSpan();
+            var rv = runningVar!.ContiguousSpan();
             for (var ch = 0; ch < c; ch++)
             {
                 mean[ch] = rm[ch];
@@ -69,8 +69,8 @@ internal static class BatchNorm
             }
         }
 
-        var w = weight?.Contiguous().ToArray();
-        var b = bias?.Contiguous().ToArray();
+        var w = weight?.ToArray();
+        var b = bias?.ToArray();
         var result = Tensor.Uninitialized((int[])input.Dims.Clone());
         var y = result.Storage.Data.AsSpan();
         for (var ch = 0; ch < c; ch++)
@@ -130,8 +130,8 @@ internal static class BatchNorm
     private static void UpdateRunning(Tensor runningMean, Tensor runningVar, float[] mean, double[] variance, long count, double momentum)
     {
         var c = mean.Length;
-        var rm = runningMean.Contiguous().ToArray();
-        var rv = runningVar.Contiguous().ToArray();
+        var rm = runningMean.ToArray();
+        var rv = runningVar.ToArray();
         var unbias = count / (double)(count - 1);
         for (var ch = 0; ch < c; ch++)
         {
@@ -312,9 +312,9 @@ internal sealed class NativeBatchNormBackward0(
 
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
-        var x = _input.Get(this).Contiguous().ContiguousSpan();
-        var w = _weight?.Get(this).Contiguous().ToArray();
-        var g = gradOutput.Contiguous().ContiguousSpan();
+        var x = _input.Get(this).ContiguousSpan();
+        var w = _weight?.Get(this).ToArray();
+        var g = gradOutput.ContiguousSpan();
         var count = (double)n * plane;
         var sumG = new double[c];
         var sumGXHat = new double[c];

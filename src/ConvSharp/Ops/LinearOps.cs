@@ -78,32 +78,9 @@ internal sealed class LinearBackward(Tensor x, Tensor w, bool hasBias) : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        var (n, inFeatures, outFeatures) = (x.Dims[0], x.Dims[1], w.Dims[0]);
-        Tensor? gradInput = null;
-        if (NeedsInputGrad(0))
-        {
-            var weight = _w.Get(this);
-            gradInput = Tensor.Uninitialized([n, inFeatures]);
-            MatMulOps.Gemm(
-                n, outFeatures, inFeatures,
-                g, g.Offset, g.Strides[0], g.Strides[1],
-                weight, weight.Offset, weight.Strides[0], weight.Strides[1],
-                gradInput.Storage.Data, 0, accumulate: false);
-        }
-
-        Tensor? gradWeight = null;
-        if (NeedsInputGrad(1))
-        {
-            var input = _x.Get(this);
-            gradWeight = Tensor.Uninitialized([outFeatures, inFeatures]);
-            // (out × n) · (n × in): A(i, p) = g(p, i).
-            MatMulOps.Gemm(
-                outFeatures, n, inFeatures,
-                g, g.Offset, g.Strides[1], g.Strides[0],
-                input, input.Offset, input.Strides[0], input.Strides[1],
-                gradWeight.Storage.Data, 0, accumulate: false);
-        }
-
+        // Backward runs without recording, and Mm reads gᵀ through its strides: no copies, no graph.
+        var gradInput = NeedsInputGrad(0) ? MatMulOps.Mm(g, _w.Get(this)) : null;
+        var gradWeight = NeedsInputGrad(1) ? MatMulOps.Mm(g.T, _x.Get(this)) : null;
         var gradBias = hasBias && NeedsInputGrad(2) ? g.Sum(0) : null;
         return [gradInput, gradWeight, gradBias];
     }
