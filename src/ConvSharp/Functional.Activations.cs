@@ -57,7 +57,7 @@ public static partial class Functional
     /// <summary>
     /// Inverted dropout, as <c>F.dropout(input, p, training)</c>: when <paramref name="training"/>,
     /// each element is zeroed with probability <paramref name="p"/> (drawn from the global
-    /// generator, <see cref="Random.ManualSeed"/>) and the rest are scaled by 1/(1 − p), so the
+    /// generator, <see cref="Rng.ManualSeed"/>) and the rest are scaled by 1/(1 − p), so the
     /// expected value is unchanged; otherwise <paramref name="input"/> itself is returned.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="p"/> is not in [0, 1]</exception>

@@ -116,7 +116,7 @@ public partial class Tensor
         return new Tensor(data, [count]);
     }
 
-    /// <summary>Uniform values in [0, 1) from the global generator (<see cref="Random.ManualSeed"/>): <c>torch.rand</c>.</summary>
+    /// <summary>Uniform values in [0, 1) from the global generator (<see cref="Rng.ManualSeed"/>): <c>torch.rand</c>.</summary>
     public static Tensor Rand(params int[] shape) => Uniform(shape, 0f, 1f);
 
     /// <summary>Uniform values in [low, high) from the global generator.</summary>
@@ -124,7 +124,7 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         var data = new float[Shapes.NumElements(shape)];
-        Random.Default.FillUniform(data, low, high);
+        Rng.Default.FillUniform(data, low, high);
         return new Tensor(data, (int[])shape.Clone());
     }
 
@@ -133,7 +133,7 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         var data = new float[Shapes.NumElements(shape)];
-        Random.Default.FillNormal(data, 0f, 1f);
+        Rng.Default.FillNormal(data, 0f, 1f);
         return new Tensor(data, (int[])shape.Clone());
     }
 

@@ -40,7 +40,7 @@ public class DesignApiTests
         var a = Tensor.Ones(2);
         var b = a.Clone();
         bool same = Tensor.AllClose(a, b, rtol: 1e-5f, atol: 1e-6f);
-        ConvSharp.Random.ManualSeed(42);
+        Rng.ManualSeed(42);
         var w0 = Tensor.Rand(2, 3);
         var w1 = Tensor.Randn(2, 3);
 

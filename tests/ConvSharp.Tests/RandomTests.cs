@@ -34,7 +34,7 @@ public class RandomTests
             var seed = c.GetProperty("seed").GetUInt64();
             var shape = c.GetProperty("shape").ToInts();
             var expected = c.GetProperty("values").ToFloats();
-            ConvSharp.Random.ManualSeed(seed);
+            Rng.ManualSeed(seed);
             if (c.GetProperty("call").GetString() == "rand")
             {
                 Assert.Equal(expected, Tensor.Rand(shape).ToArray());
@@ -57,7 +57,7 @@ public class RandomTests
             var kernel = args.GetProperty("kernel").ToInts();
             var (inChannels, outChannels, groups, hasBias) =
                 (args.GetProperty("in").GetInt32(), args.GetProperty("out").GetInt32(), args.GetProperty("groups").GetInt32(), args.GetProperty("bias").GetBoolean());
-            ConvSharp.Random.ManualSeed(c.GetProperty("seed").GetUInt64());
+            Rng.ManualSeed(c.GetProperty("seed").GetUInt64());
             var (weight, bias) = c.GetProperty("call").GetString() == "conv2d_init"
                 ? Parameters(new Conv2d(inChannels, outChannels, (kernel[0], kernel[1]), groups: groups, bias: hasBias))
                 : Parameters(new ConvTranspose2d(inChannels, outChannels, (kernel[0], kernel[1]), groups: groups, bias: hasBias));

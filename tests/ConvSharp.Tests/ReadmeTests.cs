@@ -52,7 +52,7 @@ public class ReadmeTests
         var Y = F.Corr2d(X, K);                            // 1 and -1 where the edges are
 
         // Learn K back from X and Y alone.
-        ConvSharp.Random.ManualSeed(0);
+        Rng.ManualSeed(0);
         var conv = new Conv2d(1, 1, kernelSize: (1, 2), bias: false);
         var sgd = new ConvSharp.Optim.Sgd(conv.Parameters(), lr: 3e-2f);
         for (var epoch = 0; epoch < 10; epoch++)

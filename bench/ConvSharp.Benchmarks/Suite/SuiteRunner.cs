@@ -76,7 +76,7 @@ internal static class SuiteRunner
 
     private static Dictionary<string, object> Measure(SuiteCase c)
     {
-        ConvSharp.Random.ManualSeed(1);
+        Rng.ManualSeed(1);
         var x = Tensor.Randn(c.N, c.C, c.H, c.W);
         var w = Tensor.Randn(c.OC, c.C / c.Groups, c.KH, c.KW);
         var b = Tensor.Randn(c.OC);

@@ -76,7 +76,7 @@ internal static class LenetCommand
             var test = FashionMnist.Load(dataFolder, train: false);
             var settings = new TrainSettings(epochCount, batchSize, rate, parseResult.GetValue(seed));
             using var scope = ConvPlanOptions.Use(new ConvPlanOptions { MaxDegreeOfParallelism = threadCount });
-            Random.ManualSeed(settings.Seed);
+            Rng.ManualSeed(settings.Seed);
             var network = LeNetModel.Create(kind);
             LeNetModel.InitXavier(network); // train_ch6 initialises every variant so
 

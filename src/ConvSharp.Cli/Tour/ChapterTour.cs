@@ -17,10 +17,10 @@ internal static class ChapterTour
     public static void Run(TextWriter output, TourFigures? figures = null)
     {
         var nb = new Notebook(output, figures);
-        ConvSharp.Random.ManualSeed(Seed);
+        Rng.ManualSeed(Seed);
         nb.Title("ConvSharp tour: \"Convolutions for Images\" (Dive into Deep Learning, 6.2) in C#");
         nb.Text("Lines starting with '>' are the C# that ran; below each is what it printed.");
-        nb.Text($"using F = ConvSharp.Functional;   ConvSharp.Random.ManualSeed({Seed});");
+        nb.Text($"using F = ConvSharp.Functional;   Rng.ManualSeed({Seed});");
 
         CrossCorrelation(nb);
         ConvolutionalLayers(nb);
@@ -85,7 +85,7 @@ internal static class ChapterTour
         var lr = 3e-2f;
         Action<string> print = nb.Output.WriteLine;
         nb.Text("Seeded again, so the random initial kernel is the one torch.manual_seed(0) gives PyTorch:");
-        nb.Run(() => ConvSharp.Random.ManualSeed(0));
+        nb.Run(() => Rng.ManualSeed(0));
         nb.Run(() => conv2d = new Conv2d(1, 1, kernelSize: (1, 2), bias: false));
         nb.Run(() => X = X.Reshape(1, 1, 6, 8));
         nb.Run(() => Y = Y.Reshape(1, 1, 6, 7));

@@ -20,7 +20,7 @@ namespace ConvSharp.Data;
 /// epoch k's order depends only on the seed and k, and is the order of the k-th
 /// <c>torch.randperm(n, generator=g)</c> after <c>g.manual_seed(seed)</c> (PyTorch's
 /// <c>RandomSampler</c> with that generator). Without a seed, the seed is drawn from the global
-/// generator, so <see cref="Random.ManualSeed"/> makes it reproducible too.</para>
+/// generator, so <see cref="Rng.ManualSeed"/> makes it reproducible too.</para>
 /// </remarks>
 public sealed class DataLoader : IEnumerable<Batch>
 {
@@ -64,7 +64,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         BatchSize = batchSize;
         Shuffle = shuffle;
         DropLast = dropLast;
-        _generator = shuffle ? new Generator(seed ?? ConvSharp.Random.Default.NextUInt64()) : null;
+        _generator = shuffle ? new Generator(seed ?? Rng.Default.NextUInt64()) : null;
     }
 
     /// <summary>The dataset batched.</summary>

@@ -77,7 +77,7 @@ internal static class ActivationOps
     {
         var mask = Tensor.Uninitialized((int[])x.Dims.Clone());
         var m = mask.Storage.Data.AsSpan(0, mask.NumElements);
-        Random.Default.FillUniform(m, 0f, 1f);
+        Rng.Default.FillUniform(m, 0f, 1f);
         var keep = 1f - p;
         var scale = keep > 0f ? 1f / keep : 0f;
         for (var i = 0; i < m.Length; i++)

@@ -102,9 +102,9 @@ public sealed class DataLoaderTests
     public void Without_a_seed_the_global_generator_seeds_the_shuffle()
     {
         var data = Numbered(40);
-        ConvSharp.Random.ManualSeed(123);
+        Rng.ManualSeed(123);
         var first = Epoch(new DataLoader(data, 5, shuffle: true)).SelectMany(b => b).ToArray();
-        ConvSharp.Random.ManualSeed(123);
+        Rng.ManualSeed(123);
         var again = Epoch(new DataLoader(data, 5, shuffle: true)).SelectMany(b => b).ToArray();
         Assert.Equal(first, again);
     }

@@ -85,7 +85,7 @@ public class ImageFileTests
     public void Lossless_saves_round_trip_every_8_bit_value(int channels, string extension)
     {
         using var folder = new TempFolder();
-        ConvSharp.Random.ManualSeed(7);
+        Rng.ManualSeed(7);
         var levels = (Tensor.Rand(channels, 9, 13) * 255).ToArray().Select(v => MathF.Round(v) / 255f).ToArray();
         if (channels == 4)
         {

@@ -10,7 +10,7 @@ public class LayerBehaviourTests
     [Fact]
     public void Dropout_zeroes_about_p_and_preserves_the_mean_in_training()
     {
-        Random.ManualSeed(7);
+        Rng.ManualSeed(7);
         var x = Tensor.Full([200_000], 2f);
         x.RequiresGrad = true;
         var y = F.Dropout(x, 0.3f);
@@ -40,9 +40,9 @@ public class LayerBehaviourTests
         Assert.Same(x, layer.Forward(x));
         Assert.Same(x, F.Dropout(x, 0.9f, training: false));
         layer.Train();
-        Random.ManualSeed(3);
+        Rng.ManualSeed(3);
         var a = layer.Forward(x).ToArray();
-        Random.ManualSeed(3);
+        Rng.ManualSeed(3);
         var b = layer.Forward(x).ToArray();
         Assert.Equal(a, b);
     }
@@ -117,7 +117,7 @@ public class LayerBehaviourTests
     [Fact]
     public void Flatten_and_linear_build_a_lenet_head()
     {
-        Random.ManualSeed(0);
+        Rng.ManualSeed(0);
         var head = new Sequential(new Nn.Flatten(), new Linear(16 * 5 * 5, 120), new Nn.Sigmoid(), new Linear(120, 84), new Nn.Sigmoid(), new Linear(84, 10));
         var x = new TestData(6).Normal(8, 16, 5, 5);
         var logits = head.Forward(x);
@@ -271,7 +271,7 @@ public class LayerBehaviourTests
     [Fact]
     public void Large_activations_split_over_threads_give_the_same_bits_as_one_thread()
     {
-        Random.ManualSeed(4);
+        Rng.ManualSeed(4);
         var x = Tensor.Randn(3, 70_001) * 4f; // 210,003 elements: several chunks and a ragged last one
         var upstream = Tensor.Randn(3, 70_001);
         float[][] Run(int threads)

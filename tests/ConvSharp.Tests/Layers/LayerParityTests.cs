@@ -55,7 +55,7 @@ public class LayerParityTests
     public void Linear_module_draws_pytorchs_initial_parameters_after_a_seed()
     {
         var c = LayerFixtures.Get("linear_init");
-        Random.ManualSeed(c.GetProperty("seed").GetUInt64());
+        Rng.ManualSeed(c.GetProperty("seed").GetUInt64());
         var layer = new Linear(c.GetProperty("in_features").GetInt32(), c.GetProperty("out_features").GetInt32());
         Expect.Close(c.GetProperty("weight").ToTensor(), layer.Weight, rtol: 0, atol: 1e-7, what: "weight");
         Expect.Close(c.GetProperty("bias").ToTensor(), layer.Bias, rtol: 0, atol: 1e-7, what: "bias");

@@ -29,7 +29,7 @@ public class LeNetReadmeTests
     public void The_readme_lenet_example_trains_and_saves_a_model()
     {
         using var temp = new TempFolder();
-        Random.ManualSeed(1);
+        Rng.ManualSeed(1);
         var checkpoint = temp.File("lenet.safetensors");
         Example(Photos.Fixture("fashion-mnist-subset"), epochs: 1, checkpoint);
         var saved = Safetensors.Load(checkpoint).Tensors;

@@ -54,7 +54,7 @@ public class LeNetTests
     public void Training_on_the_subset_learns_what_a_wrong_gradient_could_not()
     {
         // Chance is 0.1; PyTorch, with this recipe, ends 8 epochs at 0.58–0.77 on these 500 test images, depending on the seed.
-        Random.ManualSeed(3);
+        Rng.ManualSeed(3);
         var network = LeNetModel.Create(LeNetVariant.Modern);
         var settings = new TrainSettings(Epochs: 8, BatchSize: 32, LearningRate: 0.1f, Seed: 5);
         var epochs = LeNetTrainer.Train(network, SubsetSplit(train: true), SubsetSplit(train: false), settings);
@@ -69,7 +69,7 @@ public class LeNetTests
     {
         static float[] Run()
         {
-            Random.ManualSeed(11);
+            Rng.ManualSeed(11);
             var network = LeNetModel.Create(LeNetVariant.D2l);
             LeNetModel.InitXavier(network);
             var train = SubsetSplit(train: true);
@@ -83,7 +83,7 @@ public class LeNetTests
     [Fact]
     public void Xavier_init_draws_within_the_glorot_bound()
     {
-        Random.ManualSeed(1);
+        Rng.ManualSeed(1);
         var network = LeNetModel.Create(LeNetVariant.D2l);
         LeNetModel.InitXavier(network);
         var weight = network.StateDict()["7.weight"].ToArray();

@@ -4,10 +4,10 @@ namespace ConvSharp;
 
 /// <summary>
 /// The global random generator behind <see cref="Tensor.Rand"/>, <see cref="Tensor.Randn"/> and
-/// parameter initialisation: <c>ConvSharp.Random.ManualSeed(42)</c> is <c>torch.manual_seed(42)</c>,
+/// parameter initialisation: <c>Rng.ManualSeed(42)</c> is <c>torch.manual_seed(42)</c>,
 /// and draws the same uniform values PyTorch draws after that seed.
 /// </summary>
-public static class Random
+public static class Rng
 {
     /// <summary>PyTorch's default seed, used until <see cref="ManualSeed"/> is called.</summary>
     public const ulong DefaultSeed = 67280421310721;
