@@ -36,6 +36,20 @@ public class LenetExportCommandTests
         OrtCheck.AssertClose(net.Eval().Forward(input), OrtCheck.Run(File.ReadAllBytes(onnx), input));
     }
 
+    /// <summary>The committed PyTorch-trained LeNet and PyTorch's logits for the committed Fashion-MNIST subset: three libraries, one answer.</summary>
+    [Fact]
+    public void A_PyTorch_trained_LeNet_gives_PyTorch_logits_in_ONNX_Runtime()
+    {
+        using var folder = new TempFolder();
+        var onnx = folder.File("d2l.onnx");
+        var (code, _, error) = CliRunner.Run("lenet", "export", "--weights", Photos.Fixture("lenet", "d2l.safetensors"), "-o", onnx);
+        Assert.True(code == 0, error);
+
+        var test = ConvSharp.Data.FashionMnist.Load(Photos.Fixture("fashion-mnist-subset"), train: false);
+        var logits = OrtCheck.Run(File.ReadAllBytes(onnx), test.Images.Reshape(test.Count, 1, 28, 28));
+        OrtCheck.AssertClose(Tensor.LoadNpy(Photos.Fixture("lenet", "d2l-logits.npy")), logits);
+    }
+
     [Fact]
     public void Weights_saved_as_one_variant_are_refused_as_the_other()
     {
