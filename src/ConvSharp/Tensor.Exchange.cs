@@ -8,6 +8,11 @@ namespace ConvSharp;
 /// <see cref="AsReadOnlySpan"/> and <see cref="AsSpan"/> share the elements out (<c>t.numpy()</c>),
 /// <see cref="CopyTo"/> copies them out.
 /// </summary>
+/// <remarks>
+/// There is no <c>Wrap(Memory&lt;float&gt;)</c>: a storage is a <c>float[]</c> that every kernel
+/// indexes (and pins) directly, and memory that is not an array (native memory, a
+/// <c>MemoryManager</c>) would put an indirection into every one of them.
+/// </remarks>
 public partial class Tensor
 {
     /// <summary>A 1-D tensor copied from <paramref name="values"/>: <c>torch.tensor(values)</c>.</summary>
