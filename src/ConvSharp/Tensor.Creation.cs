@@ -42,14 +42,7 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(shape);
-        var count = Shapes.NumElements(shape);
-        if (count != data.Length)
-        {
-            throw new ArgumentException(
-                $"Shape {Shapes.Format(shape)} holds {count} elements, but {data.Length} values were given.",
-                nameof(data));
-        }
-
+        CheckHolds(shape, data.Length, nameof(data));
         return new Tensor((float[])data.Clone(), (int[])shape.Clone());
     }
 

@@ -92,6 +92,11 @@ public partial class Tensor
 
     private void CheckWritable()
     {
+        if (NumElements == 0)
+        {
+            return; // no element to write, so none shares a location (an expanded empty view is fine)
+        }
+
         for (var d = 0; d < Rank; d++)
         {
             if (Strides[d] == 0 && Dims[d] > 1)

@@ -108,21 +108,10 @@ public partial class Tensor
     public Tensor MatMul(Tensor other) => MatMulOps.MatMul(this, NotNull(other));
 
     /// <summary>The largest element, as a float (no gradient).</summary>
-    public float Max() => NumElements == 0 ? throw EmptyReduction("max") : Reduce(ContiguousSpan(), MathF.Max);
+    public float Max() => NumElements == 0 ? throw EmptyReduction("max") : Extrema.Max(ContiguousSpan());
 
     /// <summary>The smallest element, as a float (no gradient).</summary>
-    public float Min() => NumElements == 0 ? throw EmptyReduction("min") : Reduce(ContiguousSpan(), MathF.Min);
-
-    private static float Reduce(ReadOnlySpan<float> values, Func<float, float, float> pick)
-    {
-        var result = values[0];
-        foreach (var v in values)
-        {
-            result = pick(result, v);
-        }
-
-        return result;
-    }
+    public float Min() => NumElements == 0 ? throw EmptyReduction("min") : Extrema.Min(ContiguousSpan());
 
     private InvalidOperationException EmptyReduction(string name) =>
         new($"{name}(): Expected reduction dim to be specified for input.numel() == 0 (shape {Shapes.Format(Dims)}).");

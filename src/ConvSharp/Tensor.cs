@@ -1,5 +1,3 @@
-using ConvSharp.Ops;
-
 namespace ConvSharp;
 
 /// <summary>
@@ -112,24 +110,6 @@ public partial class Tensor
         var result = new float[NumElements];
         CopyTo(result);
         return result;
-    }
-
-    /// <summary>Copies the elements in row-major order into <paramref name="destination"/> (NumElements long).</summary>
-    internal void CopyTo(float[] destination)
-    {
-        if (NumElements == 0)
-        {
-            return; // an empty view's offset may lie past its storage
-        }
-
-        if (IsContiguous)
-        {
-            Storage.Data.AsSpan(Offset, NumElements).CopyTo(destination);
-            return;
-        }
-
-        var kernel = new CopyRowKernel(destination, Storage.Data);
-        StridedLoop.Run(Dims, Shapes.ContiguousStrides(Dims), 0, Strides, Offset, default, 0, ref kernel);
     }
 
     /// <summary>A copy of a 2-D tensor's elements as a rectangular array.</summary>

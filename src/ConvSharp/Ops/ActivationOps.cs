@@ -1,6 +1,4 @@
 using ConvSharp.Autograd;
-using ConvSharp.Compute;
-using ConvSharp.Compute.Parallel;
 
 namespace ConvSharp.Ops;
 
@@ -11,9 +9,6 @@ internal static class ActivationOps
 
     public delegate void BinaryKernel(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result);
 
-    /// <summary>Elements per work item when a large tensor is split over threads: whole cache lines, and enough work to pay for a hand-off.</summary>
-    private const int ChunkElements = 1 << 15;
-
     /// <summary>A new contiguous tensor of x's shape, kernel(x); large tensors in chunks over the threads.</summary>
     public static unsafe Tensor Map(Tensor x, UnaryKernel kernel)
     {
@@ -23,7 +18,7 @@ internal static class ActivationOps
         {
             // In bounds: every chunk [start, start + count) lies in both spans, each source.Length long.
             var (xp, yp) = ((nint)xs, (nint)ys);
-            ForChunks(source.Length, (start, count) =>
+            ElementChunks.For(source.Length, (start, count) =>
                 kernel(new ReadOnlySpan<float>((float*)xp + start, count), new Span<float>((float*)yp + start, count)));
         }
 
@@ -44,33 +39,13 @@ internal static class ActivationOps
         {
             // In bounds: every chunk [start, start + count) lies in the three spans, each first.Length long.
             var (aa, bb, rr) = ((nint)ap, (nint)bp, (nint)rp);
-            ForChunks(first.Length, (start, count) => kernel(
+            ElementChunks.For(first.Length, (start, count) => kernel(
                 new ReadOnlySpan<float>((float*)aa + start, count),
                 new ReadOnlySpan<float>((float*)bb + start, count),
                 new Span<float>((float*)rr + start, count)));
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Runs body(start, count) over [0, length): in one piece below two chunks' worth (or on one
-    /// thread), else in chunks of <see cref="ChunkElements"/> over the threads.
-    /// </summary>
-    private static void ForChunks(int length, Action<int, int> body)
-    {
-        var threads = ConvPlanOptions.Current.Threads;
-        if (threads == 1 || length < 2 * ChunkElements)
-        {
-            body(0, length);
-            return;
-        }
-
-        ParallelRunner.For(EvenSplit.Count(length, ChunkElements), threads, chunk =>
-        {
-            var start = chunk * ChunkElements;
-            body(start, Math.Min(ChunkElements, length - start));
-        });
     }
 
     public static Tensor Dropout(Tensor x, float p)

@@ -1,33 +1,32 @@
 namespace ConvSharp.Ops;
 
-/// <summary>A function of one float, as a struct so the JIT inlines it into the loop.</summary>
-internal interface IUnaryOperator
-{
-    float Invoke(float x);
-}
-
-/// <summary>A function of two floats, as a struct so the JIT inlines it into the loop.</summary>
-internal interface IBinaryOperator
-{
-    float Invoke(float x, float y);
-}
-
 /// <summary>
 /// Element-wise kernels with NumPy/PyTorch broadcasting over strided inputs. Results are new
 /// contiguous tensors; autograd is recorded by the callers in <see cref="Arithmetic"/> and
-/// <see cref="UnaryOps"/>.
+/// <see cref="UnaryOps"/>. Contiguous runs go through the vector loops of
+/// <see cref="ElementwiseLoops"/>; a long run is split into <see cref="ElementChunks"/> over the
+/// threads (each element is computed alone, so the result is the same for any thread count).
 /// </summary>
 internal static class Elementwise
 {
-    public static Tensor Map<TOp>(Tensor x, TOp op)
+    public static unsafe Tensor Map<TOp>(Tensor x, TOp op)
         where TOp : struct, IUnaryOperator
     {
         var source = x.ContiguousSpan();
         var tensor = Tensor.Uninitialized((int[])x.Dims.Clone());
         var result = tensor.Storage.Data;
-        for (var i = 0; i < result.Length; i++)
+        if (ElementChunks.RunsInline(result.Length))
         {
-            result[i] = op.Invoke(source[i]);
+            ElementwiseLoops.Map(source, result, op);
+            return tensor;
+        }
+
+        fixed (float* xs = source, ys = result)
+        {
+            // In bounds: every chunk [start, start + count) lies in both spans, each result.Length long.
+            var (xp, yp) = ((nint)xs, (nint)ys);
+            ElementChunks.For(result.Length, (start, count) =>
+                ElementwiseLoops.Map(new ReadOnlySpan<float>((float*)xp + start, count), new Span<float>((float*)yp + start, count), op));
         }
 
         return tensor;
@@ -46,12 +45,7 @@ internal static class Elementwise
 
         if (a.IsContiguous && b.IsContiguous && Shapes.Equal(a.Dims, b.Dims))
         {
-            var x = a.Storage.Data.AsSpan(a.Offset, result.Length);
-            var y = b.Storage.Data.AsSpan(b.Offset, result.Length);
-            for (var i = 0; i < result.Length; i++)
-            {
-                result[i] = op.Invoke(x[i], y[i]);
-            }
+            ZipContiguous(a.Storage.Data.AsSpan(a.Offset, result.Length), b.Storage.Data.AsSpan(b.Offset, result.Length), result, op);
         }
         else
         {
@@ -65,6 +59,27 @@ internal static class Elementwise
         }
 
         return tensor;
+    }
+
+    private static unsafe void ZipContiguous<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float[] result, TOp op)
+        where TOp : struct, IBinaryOperator
+    {
+        if (ElementChunks.RunsInline(result.Length))
+        {
+            ElementwiseLoops.Zip(a, b, result, op);
+            return;
+        }
+
+        fixed (float* ap = a, bp = b, rp = result)
+        {
+            // In bounds: every chunk [start, start + count) lies in the three spans, each result.Length long.
+            var (aa, bb, rr) = ((nint)ap, (nint)bp, (nint)rp);
+            ElementChunks.For(result.Length, (start, count) => ElementwiseLoops.Zip(
+                new ReadOnlySpan<float>((float*)aa + start, count),
+                new ReadOnlySpan<float>((float*)bb + start, count),
+                new Span<float>((float*)rr + start, count),
+                op));
+        }
     }
 
     /// <summary>destination[i] = op(destination[i], source[i]) over a strided destination view, source broadcast to it.</summary>
@@ -87,23 +102,55 @@ internal static class Elementwise
             ref kernel);
     }
 
+    /// <summary>One output row (stride 1): vector loops when each input runs along it (stride 1) or is broadcast (stride 0).</summary>
     private readonly struct ZipRowKernel<TOp>(float[] result, float[] a, float[] b, TOp op) : IRowKernel
         where TOp : struct, IBinaryOperator
     {
         public void Row(int length, int o0, int s0, int o1, int s1, int o2, int s2)
         {
-            for (var j = 0; j < length; j++)
+            var target = result.AsSpan(o0, length);
+            if (s1 == 1 && s2 == 1)
             {
-                result[o0 + j] = op.Invoke(a[o1 + (j * s1)], b[o2 + (j * s2)]);
+                ElementwiseLoops.Zip(a.AsSpan(o1, length), b.AsSpan(o2, length), target, op);
+            }
+            else if (s1 == 1 && s2 == 0)
+            {
+                ElementwiseLoops.ZipRight(a.AsSpan(o1, length), b[o2], target, op);
+            }
+            else if (s1 == 0 && s2 == 1)
+            {
+                ElementwiseLoops.ZipLeft(a[o1], b.AsSpan(o2, length), target, op);
+            }
+            else
+            {
+                for (var j = 0; j < length; j++)
+                {
+                    target[j] = op.Invoke(a[o1 + (j * s1)], b[o2 + (j * s2)]);
+                }
             }
         }
     }
 
+    /// <summary>One destination row: the vector loops when it is contiguous and the source runs along it or is broadcast.</summary>
     private readonly struct UpdateRowKernel<TOp>(float[] destination, float[] source, TOp op) : IRowKernel
         where TOp : struct, IBinaryOperator
     {
         public void Row(int length, int o0, int s0, int o1, int s1, int o2, int s2)
         {
+            if (s0 == 1 && s1 == 1)
+            {
+                var run = destination.AsSpan(o0, length);
+                ElementwiseLoops.Zip(run, source.AsSpan(o1, length), run, op); // the source never aliases the destination (Unaliased)
+                return;
+            }
+
+            if (s0 == 1 && s1 == 0)
+            {
+                var run = destination.AsSpan(o0, length);
+                ElementwiseLoops.ZipRight(run, source[o1], run, op);
+                return;
+            }
+
             for (var j = 0; j < length; j++)
             {
                 ref var d = ref destination[o0 + (j * s0)];
@@ -111,32 +158,4 @@ internal static class Elementwise
             }
         }
     }
-}
-
-// The operators themselves: one line each.
-internal readonly struct AddOperator : IBinaryOperator { public float Invoke(float x, float y) => x + y; }
-internal readonly struct SubOperator : IBinaryOperator { public float Invoke(float x, float y) => x - y; }
-internal readonly struct MulOperator : IBinaryOperator { public float Invoke(float x, float y) => x * y; }
-internal readonly struct DivOperator : IBinaryOperator { public float Invoke(float x, float y) => x / y; }
-internal readonly struct SecondOperator : IBinaryOperator { public float Invoke(float x, float y) => y; }
-internal readonly struct AddScalarOperator(float s) : IUnaryOperator { public float Invoke(float x) => x + s; }
-internal readonly struct MulScalarOperator(float s) : IUnaryOperator { public float Invoke(float x) => x * s; }
-internal readonly struct DivScalarOperator(float s) : IUnaryOperator { public float Invoke(float x) => x / s; }
-internal readonly struct ScalarSubOperator(float s) : IUnaryOperator { public float Invoke(float x) => s - x; }
-internal readonly struct NegOperator : IUnaryOperator { public float Invoke(float x) => -x; }
-internal readonly struct ExpOperator : IUnaryOperator { public float Invoke(float x) => MathF.Exp(x); }
-internal readonly struct LogOperator : IUnaryOperator { public float Invoke(float x) => MathF.Log(x); }
-internal readonly struct SqrtOperator : IUnaryOperator { public float Invoke(float x) => MathF.Sqrt(x); }
-internal readonly struct AbsOperator : IUnaryOperator { public float Invoke(float x) => MathF.Abs(x); }
-internal readonly struct SignOperator : IUnaryOperator { public float Invoke(float x) => x > 0f ? 1f : x < 0f ? -1f : 0f; }
-
-internal readonly struct PowOperator(float exponent) : IUnaryOperator
-{
-    public float Invoke(float x) => exponent switch
-    {
-        2f => x * x,
-        1f => x,
-        0f => 1f,
-        _ => MathF.Pow(x, exponent),
-    };
 }

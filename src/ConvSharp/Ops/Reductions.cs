@@ -85,23 +85,12 @@ internal static class Reductions
     {
         if (x.IsContiguous)
         {
-            return Total(x.ContiguousSpan());
+            return Summation.Total(x.ContiguousSpan());
         }
 
         var kernel = new TotalRowKernel(x.Storage.Data);
         StridedLoop.Run(x.Dims, x.Strides, x.Offset, default, 0, default, 0, ref kernel);
         return kernel.Total;
-    }
-
-    private static double Total(ReadOnlySpan<float> values)
-    {
-        var total = 0.0;
-        foreach (var v in values)
-        {
-            total += v;
-        }
-
-        return total;
     }
 
     private static int[] NormaliseDims(Tensor x, int[] dims)
@@ -145,7 +134,7 @@ internal static class Reductions
         var result = new float[outCount];
         for (var i = 0; i < outCount; i++)
         {
-            result[i] = block == 0 ? 0f : (float)Total(values.Slice(i * block, block));
+            result[i] = block == 0 ? 0f : (float)Summation.Total(values.Slice(i * block, block));
         }
 
         var shape = keepDim
@@ -175,7 +164,7 @@ internal sealed class MeanBackward1(int[] inputShape, int[] dims, bool keepDim, 
     internal override Tensor?[] Apply(Tensor g) => [Reductions.Unreduce(g / count, inputShape, dims, keepDim)];
 }
 
-/// <summary>Adds every run of operand 0 into a double, in order (the same sum as over a contiguous copy).</summary>
+/// <summary>Adds every run of operand 0 into a double, in order (a strided or broadcast view; its grouping differs from <see cref="Summation"/> only in double rounding).</summary>
 internal struct TotalRowKernel(float[] data) : IRowKernel
 {
     public double Total { get; private set; }

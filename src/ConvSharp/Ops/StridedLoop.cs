@@ -26,7 +26,7 @@ internal static class StridedLoop
         ReadOnlySpan<int> strides1, int offset1,
         ReadOnlySpan<int> strides2, int offset2,
         ref TKernel kernel)
-        where TKernel : struct, IRowKernel
+        where TKernel : struct, IRowKernel, allows ref struct
     {
         var rank = shape.Length;
         var count = Shapes.NumElements(shape);
@@ -87,6 +87,27 @@ internal readonly struct CopyRowKernel(float[] destination, float[] source) : IR
         for (var j = 0; j < length; j++)
         {
             destination[o0 + (j * s0)] = source[o1 + (j * s1)];
+        }
+    }
+}
+
+/// <summary>Gathers operand 1 (strided) into a span in row-major order; operand 0's offsets index the span.</summary>
+internal readonly ref struct SpanCopyRowKernel(Span<float> destination, float[] source) : IRowKernel
+{
+    private readonly Span<float> _destination = destination;
+
+    public void Row(int length, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        var target = _destination.Slice(o0, length);
+        if (s1 == 1)
+        {
+            source.AsSpan(o1, length).CopyTo(target);
+            return;
+        }
+
+        for (var j = 0; j < length; j++)
+        {
+            target[j] = source[o1 + (j * s1)];
         }
     }
 }
