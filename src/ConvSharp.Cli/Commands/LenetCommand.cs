@@ -34,7 +34,7 @@ internal static class LenetCommand
     }
 
     private static Option<string> DataOption() =>
-        new("--data") { Description = "Folder with Fashion-MNIST's four IDX files (apt-get install dataset-fashion-mnist puts them in the default).", DefaultValueFactory = _ => FashionMnist.DefaultFolder };
+        new Option<string>("--data") { Description = "Folder with Fashion-MNIST's four IDX files (apt-get install dataset-fashion-mnist puts them in the default).", DefaultValueFactory = _ => FashionMnist.DefaultFolder }.NotEmpty();
 
     private static Command Train()
     {
@@ -44,23 +44,25 @@ internal static class LenetCommand
         var lr = new Option<float?>("--lr") { Description = "SGD learning rate (default: 0.9 for d2l, 0.1 for modern)." };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the initial weights and the shuffling: the same seed, the same run.", DefaultValueFactory = _ => 1 };
         var data = DataOption();
-        var output = new Option<string>("--out", "-o") { Description = "Folder for model.safetensors, metrics.json and curves.png.", DefaultValueFactory = _ => "lenet" };
+        var output = CliOptions.Output("Folder for model.safetensors, metrics.json and curves.png.", "--out");
+        output.DefaultValueFactory = _ => "lenet";
         var threads = new Option<int>("--threads") { Description = "Threads for the compute engine (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("train", "Train LeNet with minibatch SGD and cross-entropy, as the book's train_ch6, showing loss, accuracy and examples/s per epoch.")
         {
             variant, epochs, batch, lr, seed, data, output, threads,
         };
+        CliHelp.Examples(
+            command,
+            "convsharp lenet train                              # the book's recipe → lenet/",
+            "convsharp lenet train --variant modern -o modern/  # ReLU + max pooling",
+            "convsharp lenet train --epochs 1 --batch 64 --threads 2 2> log.txt");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var kind = ParseVariant(parseResult.GetValue(variant)!);
-            var epochCount = InRange(parseResult.GetValue(epochs), 1, MaxEpochs, "--epochs");
-            var batchSize = InRange(parseResult.GetValue(batch), 1, 60_000, "--batch");
-            var threadCount = InRange(parseResult.GetValue(threads), 1, MaxThreads, "--threads");
-            var rate = parseResult.GetValue(lr) ?? LeNetModel.DefaultLearningRate(kind);
-            if (!(rate > 0 && float.IsFinite(rate)))
-            {
-                throw new UsageException($"--lr must be a positive number, but got {rate.ToString(CultureInfo.InvariantCulture)}");
-            }
+            var epochCount = OptionRules.InRange(parseResult.GetValue(epochs), 1, MaxEpochs, "--epochs");
+            var batchSize = OptionRules.InRange(parseResult.GetValue(batch), 1, 60_000, "--batch");
+            var threadCount = OptionRules.InRange(parseResult.GetValue(threads), 1, MaxThreads, "--threads");
+            var rate = OptionRules.Positive(parseResult.GetValue(lr) ?? LeNetModel.DefaultLearningRate(kind), "--lr");
 
             var folder = parseResult.GetValue(output)!;
             var dataFolder = parseResult.GetValue(data)!;
@@ -68,10 +70,10 @@ internal static class LenetCommand
             ReadsData(plan, dataFolder);
             foreach (var name in LeNetOutputs.Names)
             {
-                plan.Writes(Path.Combine(folder, name), "--out");
+                plan.Writes(Path.Combine(folder, name), "--output");
             }
 
-            OutputFolder.Check(folder, "--out");
+            OutputFolder.Check(folder, "--output");
             var train = FashionMnist.Load(dataFolder, train: true);
             var test = FashionMnist.Load(dataFolder, train: false);
             var settings = new TrainSettings(epochCount, batchSize, rate, parseResult.GetValue(seed));
@@ -83,7 +85,7 @@ internal static class LenetCommand
             context.Error.WriteLine(
                 $"training LeNet ({Name(kind)}) on {train.Count:N0} Fashion-MNIST images: {epochCount} epochs, batch {batchSize}, lr {rate.ToString(CultureInfo.InvariantCulture)}, {threadCount} threads");
             var metrics = WithProgress(context, epochCount, (onBatch, onEpoch) => LeNetTrainer.Train(network, train, test, settings, onBatch, onEpoch));
-            OutputFolder.Prepare(folder, "--out", recursive: false, plan);
+            OutputFolder.Prepare(folder, "--output", recursive: false, plan);
             LeNetOutputs.Write(folder, network, kind, metrics);
             var last = metrics[^1];
             context.Out.WriteLine(
@@ -97,11 +99,15 @@ internal static class LenetCommand
 
     private static Command Eval()
     {
-        var weights = new Option<string>("--weights") { Description = "A LeNet state dict as safetensors (from lenet train, or PyTorch's state_dict() with its keys 0.weight … 11.bias).", Required = true };
+        var weights = new Option<string>("--weights") { Description = "A LeNet state dict as safetensors (from lenet train, or PyTorch's state_dict() with its keys 0.weight … 11.bias).", Required = true }.NotEmpty();
         var variant = VariantOption();
         var data = DataOption();
-        var predictions = new Option<string?>("--predictions") { Description = "Write the test set's logits, (10000, 10) float32, to this .npy file." };
+        var predictions = new Option<string?>("--predictions") { Description = "Write the test set's logits, (10000, 10) float32, to this .npy file." }.NotEmpty();
         var command = new Command("eval", "Print a saved LeNet's accuracy on the 10,000 test images.") { weights, variant, data, predictions };
+        CliHelp.Examples(
+            command,
+            "convsharp lenet eval --weights lenet/model.safetensors",
+            "convsharp lenet eval --weights model.safetensors --variant modern --predictions logits.npy");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var kind = ParseVariant(parseResult.GetValue(variant)!);
@@ -165,9 +171,6 @@ internal static class LenetCommand
     private static LeNetVariant ParseVariant(string text) => text == "modern" ? LeNetVariant.Modern : LeNetVariant.D2l;
 
     private static string Name(LeNetVariant variant) => variant.ToString().ToLowerInvariant();
-
-    private static int InRange(int value, int low, int high, string option) =>
-        value >= low && value <= high ? value : throw new UsageException($"{option} must be between {low} and {high}, but got {value}");
 
     /// <summary>A bar per epoch on a terminal; one line per epoch otherwise (logs, pipes).</summary>
     private static IReadOnlyList<EpochMetrics> WithProgress(

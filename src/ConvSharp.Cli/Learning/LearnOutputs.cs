@@ -22,7 +22,7 @@ internal static class LearnOutputs
         var plot = LossPlot.Render(result.Losses, $"learning a {size} kernel: final loss {final}");
         var picture = KernelImage(result.Kernel, $"learned {size} kernel");
         var json = Json(result, options, input, target);
-        OutputFolder.Prepare(folder, "--out", recursive: false, plan);
+        OutputFolder.Prepare(folder, "--output", recursive: false, plan);
         result.Kernel.SaveNpy(Path.Combine(folder, "kernel.npy"));
         AtomicFile.WriteText(Path.Combine(folder, "kernel.json"), json);
         AtomicFile.Write(Path.Combine(folder, "loss.png"), stream => stream.Write(plot));
