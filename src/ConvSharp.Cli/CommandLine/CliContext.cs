@@ -47,6 +47,10 @@ internal sealed class CliContext
         return _streams.OpenOutput();
     }
 
+    public bool StandardInputIsTerminal => _streams.InputIsTerminal();
+
+    public bool StandardOutputIsTerminal => _streams.OutputIsTerminal();
+
     public static CliContext For(ParseResult parseResult, StandardStreams streams)
     {
         var output = parseResult.InvocationConfiguration.Output;

@@ -16,6 +16,19 @@ internal static class CliOptions
     public static Option<string?> Output(string description, params string[] oldSpellings) =>
         new Option<string?>("--output", ["-o", .. oldSpellings]) { Description = description }.NotEmpty();
 
+    /// <summary>An output that is a folder of files: <c>-</c> (standard output) is refused at parse time, naming the option.</summary>
+    public static Option<string?> Folder(this Option<string?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(token => token.Value == Standard))
+            {
+                result.AddError($"{result.IdentifierToken?.Value ?? option.Name} - would be standard output, but this command writes a folder of files: name a folder");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Refuses <c>""</c> at parse time with one line naming the option (.NET's own words name nothing).</summary>
     public static Option<T> NotEmpty<T>(this Option<T> option)
     {

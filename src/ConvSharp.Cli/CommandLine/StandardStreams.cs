@@ -8,7 +8,16 @@ namespace ConvSharp.Cli.CommandLine;
 /// </summary>
 internal sealed record StandardStreams(Func<Stream> OpenInput, Func<Stream> OpenOutput)
 {
-    public static StandardStreams Process { get; } = new(Console.OpenStandardInput, Console.OpenStandardOutput);
+    /// <summary>The process's own; a terminal on either end is refused for bytes.</summary>
+    public static StandardStreams Process { get; } = new(Console.OpenStandardInput, Console.OpenStandardOutput)
+    {
+        InputIsTerminal = () => !Console.IsInputRedirected,
+        OutputIsTerminal = () => !Console.IsOutputRedirected,
+    };
+
+    public Func<bool> InputIsTerminal { get; init; } = () => false;
+
+    public Func<bool> OutputIsTerminal { get; init; } = () => false;
 
     /// <summary>The streams the command line was invoked with.</summary>
     public static StandardStreams Of(ParseResult parseResult) =>

@@ -18,7 +18,7 @@ internal static class ApplyCommand
     {
         var inputs = new Argument<string[]>("inputs")
         {
-            Description = "Image files (PNG, JPEG, WebP, BMP, GIF) and folders, searched recursively; a shell glob such as in/*.png works.",
+            Description = "Image files (PNG, JPEG, WebP, BMP, GIF) and folders, searched recursively; a shell glob such as in/*.png works. - alone reads one image from standard input.",
             Arity = ArgumentArity.OneOrMore,
         }.NotEmpty();
 
@@ -47,9 +47,12 @@ internal static class ApplyCommand
         };
         map.AcceptOnlyFromAmong(MapNames);
         var npy = new Option<bool>("--npy") { Description = "Also write the raw response, unmapped and in full precision, as a .npy beside each picture." };
-        var output = CliOptions.Output("Output file, or folder (required for a folder or several inputs: outputs keep the file names, and a folder's subfolders). Default for one file: NAME.KERNEL.png here.");
-        var format = new Option<string?>("--format") { Description = "Write png, jpg or webp whatever the input was (default: the input's own format, png for BMP and GIF)." };
-        format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "webp");
+        var output = CliOptions.Output("Output file, or folder (required for a folder or several inputs: outputs keep the file names, and a folder's subfolders), or - for standard output. Default for one file: NAME.KERNEL.png here.");
+        var format = new Option<string?>("--format")
+        {
+            Description = "Write png, jpg or webp whatever the input was (default: the input's own format, png for BMP and GIF; png for -o -). With -o -, npy writes the raw response instead.",
+        };
+        format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "webp", "npy");
         var shard = new Option<string?>("--shard") { Description = "i/n: process only the i-th of n disjoint parts of a folder (by a hash of each file's path), to split a collection over machines." };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave images whose output already exists (to resume an interrupted run)." };
         var threads = new Option<int>("--threads")
@@ -66,6 +69,7 @@ internal static class ApplyCommand
             command,
             "convsharp apply coffee.png -k sobel-x -o edges.png         # blue −, white 0, red +",
             "convsharp apply in/*.png -k gaussian:2 -o blurred/         # many files into one folder",
+            "convsharp apply - -k edge -o - < in.png > out.png          # standard input to standard output",
             "convsharp apply photos/ -k laplacian -o out/ --shard 3/8   # a folder, recursively; part 3 of 8");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
@@ -95,61 +99,8 @@ internal static class ApplyCommand
                 throw new UsageException("--shard splits many images, but the input is a single file");
             }
 
-            return ApplySingle(context, job, sources[0], target);
+            return SingleImage.Run(context, job, sources[0], target);
         }));
         return command;
     }
-
-    private static int ApplySingle(CliContext context, ApplyJob job, string source, string? target)
-    {
-        if (!File.Exists(source))
-        {
-            throw new FileNotFoundException($"{source}: no such file or folder", source);
-        }
-
-        var name = job.OutputName($"{Path.GetFileNameWithoutExtension(source)}.{job.Kernel.Label}{Path.GetExtension(source)}");
-        var destination = target switch
-        {
-            null => name,
-            _ when Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar) =>
-                Path.Combine(target, job.OutputName(Path.GetFileName(source))),
-            _ => target,
-        };
-        try
-        {
-            ImageFile.FormatFor(destination); // an unwritable extension fails here, before any filtering
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(CliContext.Describe(e));
-        }
-
-        // An output file named with one format and --format asking for another: say so rather than pick one.
-        if (job.Format is { } format && ReferenceEquals(destination, target) && !SameFormat(Path.GetExtension(destination), "." + format))
-        {
-            throw new UsageException($"--format {format} but --output {target} ends in {Path.GetExtension(target)}: give one or the other");
-        }
-
-        // Before any work: the outputs must not be the inputs, whatever the links.
-        var plan = new FilePlan();
-        plan.Reads(source);
-        if (job.Kernel.File is { } kernelFile)
-        {
-            plan.Reads(kernelFile);
-        }
-
-        plan.Writes(destination, "--output");
-        if (job.WriteNpy)
-        {
-            plan.Writes(Path.ChangeExtension(destination, ".npy"), "--npy");
-        }
-
-        OutputFolder.Prepare(OutputFolder.Of(destination), "--output", recursive: false, plan);
-        var used = job.Run(source, destination);
-        context.Error.WriteLine($"wrote {destination} (map: {used.ToString().ToLowerInvariant()})");
-        return CliContext.Success;
-    }
-
-    private static bool SameFormat(string a, string b) =>
-        ImageFile.FormatFor("x" + a.ToLowerInvariant()) == ImageFile.FormatFor("x" + b.ToLowerInvariant());
 }

@@ -18,7 +18,7 @@ internal static class KernelsCommand
     public static Command Create()
     {
         var name = new Argument<string?>("kernel") { Description = "A kernel to show: a catalogue name such as sobel-x or gaussian:1.5, or numbers such as \"[[1,-1]]\". Leave out to list the catalogue.", Arity = ArgumentArity.ZeroOrOne };
-        var output = CliOptions.Output("Draw the kernel into this PNG: one square per tap, blue negative, white zero, red positive, with its value.", "--png");
+        var output = CliOptions.Output("Draw the kernel into this PNG (- for stdout, the numbers then going to stderr): one square per tap, blue negative, white zero, red positive, with its value.", "--png");
         var json = new Option<bool>("--json") { Description = "Print the catalogue, or the kernel's shape, sum and taps, as JSON." };
         var command = new Command("kernels", "List the kernel catalogue, or show one kernel as numbers (and, with -o, as a picture).") { name, output, json };
         CliHelp.Examples(
@@ -41,14 +41,19 @@ internal static class KernelsCommand
                 return 0;
             }
 
-            if (picture is not null && !Path.GetExtension(picture).Equals(".png", StringComparison.OrdinalIgnoreCase))
+            var toStdout = picture == CliOptions.Standard;
+            if (toStdout)
+            {
+                Staging.CheckStandardOutput(context, "--output");
+            }
+            else if (picture is not null && !Path.GetExtension(picture).Equals(".png", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UsageException($"--output {picture}: the picture is written as PNG; give a name ending in .png");
             }
 
             var kernel = KernelSpec.Parse(kernelName);
             var plan = new FilePlan();
-            if (picture is not null)
+            if (picture is not null && !toStdout)
             {
                 if (kernel.File is { } file)
                 {
@@ -59,18 +64,26 @@ internal static class KernelsCommand
                 OutputFolder.Check(OutputFolder.Of(picture), "--output");
             }
 
+            // With the picture on stdout, the numbers step aside to stderr.
             var weight = kernel.Weight;
+            var numbers = toStdout ? context.Error : context.Out;
             if (parseResult.GetValue(json))
             {
-                context.Out.Write(JsonText.Write(writer => KernelJson(writer, kernelName, weight)));
+                numbers.Write(JsonText.Write(writer => KernelJson(writer, kernelName, weight)));
             }
             else
             {
-                context.Out.WriteLine($"{kernelName}: {weight.Shape[^2]}×{weight.Shape[^1]}, taps sum to {LearnCommand.Format(weight.Sum().Item())}");
-                context.Out.WriteLine(weight.ToString());
+                numbers.WriteLine($"{kernelName}: {weight.Shape[^2]}×{weight.Shape[^1]}, taps sum to {LearnCommand.Format(weight.Sum().Item())}");
+                numbers.WriteLine(weight.ToString());
             }
 
-            if (picture is not null)
+            if (toStdout)
+            {
+                using var staging = new Staging();
+                ImageFile.Save(LearnOutputs.KernelImage(weight, kernelName), staging.File("kernel.png"));
+                Staging.ToStandardOutput(context, staging.File("kernel.png"));
+            }
+            else if (picture is not null)
             {
                 OutputFolder.Prepare(OutputFolder.Of(picture), "--output", recursive: false, plan);
                 ImageFile.Save(LearnOutputs.KernelImage(weight, kernelName), picture);

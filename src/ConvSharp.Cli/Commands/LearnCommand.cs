@@ -15,7 +15,7 @@ internal static class LearnCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string?>("input") { Description = "The original: an image file, or a .npy array (H, W) or (C, H, W). Leave out both files for a demo on a bundled photograph.", Arity = ArgumentArity.ZeroOrOne }.NotEmpty();
+        var input = new Argument<string?>("input") { Description = "The original: an image file, or a .npy array (H, W) or (C, H, W); - reads it from stdin. Leave out both files for a demo on a bundled photograph.", Arity = ArgumentArity.ZeroOrOne }.NotEmpty();
         var target = new Argument<string?>("target") { Description = "The filtered copy: an image file or a .npy array (float targets keep full precision); 'valid', 'same' or 'full' size.", Arity = ArgumentArity.ZeroOrOne }.NotEmpty();
         var size = new Option<string?>("--size") { Description = "Kernel size KHxKW, e.g. 3x3 or 5x5 (required with files; 3x3 in the demo)." };
         var padding = new Option<string?>("--padding") { Description = "Fit the border too, as the target's maker padded: same, valid or N pixels. Default: fit only the pixels that do not depend on the border, whatever mode made it." };
@@ -28,7 +28,7 @@ internal static class LearnCommand
         var channels = new Option<string>("--channels") { Description = "shared: one kernel for every channel (KH×KW); depthwise: one per channel (C×KH×KW); full: every output channel from every input channel (OC×C×KH×KW).", DefaultValueFactory = _ => "shared" };
         channels.AcceptOnlyFromAmong("shared", "depthwise", "full");
         var noBias = new Option<bool>("--no-bias") { Description = "Fit the kernel alone, with no bias." };
-        var output = CliOptions.Output("Folder for kernel.npy, kernel.json, loss.png and kernel.png.", "--out");
+        var output = CliOptions.Output("Folder for kernel.npy, kernel.json, loss.png and kernel.png.", "--out").Folder();
         output.DefaultValueFactory = _ => "learned";
 
         var command = new Command("learn", "Recover the kernel (and bias) that maps INPUT to TARGET by gradient descent, as the chapter learns its edge kernel.")
@@ -70,7 +70,15 @@ internal static class LearnCommand
                 return LearnDemo.Run(context, options, folder, plan);
             }
 
-            LearnAndReport(context, LearnInputs.Load(inputPath, "input"), LearnInputs.Load(targetPath!, "target"), options, folder, plan, inputPath, targetPath!);
+            if (inputPath == CliOptions.Standard && targetPath == CliOptions.Standard)
+            {
+                throw new UsageException("INPUT and TARGET are both - (standard input), which holds one file: give one of them as a file");
+            }
+
+            using var staging = inputPath == CliOptions.Standard || targetPath == CliOptions.Standard ? new Staging() : null;
+            Tensor Load(string path, string role) =>
+                path == CliOptions.Standard ? LearnInputs.LoadStandardInput(context, staging!, role) : LearnInputs.Load(path, role);
+            LearnAndReport(context, Load(inputPath, "input"), Load(targetPath!, "target"), options, folder, plan, inputPath, targetPath!);
             return 0;
         }));
         return command;
@@ -89,10 +97,12 @@ internal static class LearnCommand
     private static FilePlan PlanOutputs(string folder, string? input, string? target)
     {
         var plan = new FilePlan();
-        if (input is not null && target is not null)
+        foreach (var path in new[] { input, target })
         {
-            plan.Reads(input);
-            plan.Reads(target);
+            if (path is not null && path != CliOptions.Standard)
+            {
+                plan.Reads(path);
+            }
         }
 
         foreach (var name in LearnOutputs.Names)

@@ -9,7 +9,11 @@ using Spectre.Console;
 
 namespace ConvSharp.Cli.Commands;
 
-/// <summary><c>convsharp lenet train|eval</c>: the book's LeNet on the real Fashion-MNIST.</summary>
+/// <summary>
+/// <c>convsharp lenet train|eval</c>: the book's LeNet on the real Fashion-MNIST. train's result on
+/// stdout is its last epoch's line (the epochs and "wrote …" go to stderr); eval's is the accuracy
+/// line, or with <c>--predictions -</c> the logits as .npy (the accuracy then goes to stderr).
+/// </summary>
 internal static class LenetCommand
 {
     /// <summary>The most epochs a run may ask for: about a minute each on two cores, so days.</summary>
@@ -44,7 +48,7 @@ internal static class LenetCommand
         var lr = new Option<float?>("--lr") { Description = "SGD learning rate (default: 0.9 for d2l, 0.1 for modern)." };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the initial weights and the shuffling: the same seed, the same run.", DefaultValueFactory = _ => 1 };
         var data = DataOption();
-        var output = CliOptions.Output("Folder for model.safetensors, metrics.json and curves.png.", "--out");
+        var output = CliOptions.Output("Folder for model.safetensors, metrics.json and curves.png.", "--out").Folder();
         output.DefaultValueFactory = _ => "lenet";
         var threads = new Option<int>("--threads") { Description = "Threads for the compute engine (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("train", "Train LeNet with minibatch SGD and cross-entropy, as the book's train_ch6, showing loss, accuracy and examples/s per epoch.")
@@ -102,12 +106,13 @@ internal static class LenetCommand
         var weights = new Option<string>("--weights") { Description = "A LeNet state dict as safetensors (from lenet train, or PyTorch's state_dict() with its keys 0.weight … 11.bias).", Required = true }.NotEmpty();
         var variant = VariantOption();
         var data = DataOption();
-        var predictions = new Option<string?>("--predictions") { Description = "Write the test set's logits, (10000, 10) float32, to this .npy file." }.NotEmpty();
+        var predictions = new Option<string?>("--predictions") { Description = "Write the test set's logits, (10000, 10) float32, to this .npy file; - writes them to stdout (and the accuracy to stderr)." }.NotEmpty();
         var command = new Command("eval", "Print a saved LeNet's accuracy on the 10,000 test images.") { weights, variant, data, predictions };
         CliHelp.Examples(
             command,
             "convsharp lenet eval --weights lenet/model.safetensors",
-            "convsharp lenet eval --weights model.safetensors --variant modern --predictions logits.npy");
+            "convsharp lenet eval --weights model.safetensors --variant modern --predictions logits.npy",
+            "convsharp lenet eval --weights model.safetensors --predictions - | python3 top5.py   # logits on stdout");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var kind = ParseVariant(parseResult.GetValue(variant)!);
@@ -115,7 +120,12 @@ internal static class LenetCommand
             var predictionsPath = parseResult.GetValue(predictions);
             var dataFolder = parseResult.GetValue(data)!;
             var plan = new FilePlan();
-            if (predictionsPath is not null)
+            var toStdout = predictionsPath == CliOptions.Standard;
+            if (toStdout)
+            {
+                Staging.CheckStandardOutput(context, "--predictions");
+            }
+            else if (predictionsPath is not null)
             {
                 plan.Reads(weightsPath);
                 ReadsData(plan, dataFolder);
@@ -143,16 +153,31 @@ internal static class LenetCommand
             var test = FashionMnist.Load(dataFolder, train: false);
             var logits = LeNetTrainer.Logits(network, test);
             var correct = LeNetTrainer.Correct(logits, test.Labels);
-            if (predictionsPath is not null)
+            if (toStdout)
+            {
+                WriteStandardOutput(context, logits);
+            }
+            else if (predictionsPath is not null)
             {
                 OutputFolder.Prepare(OutputFolder.Of(predictionsPath), "--predictions", recursive: false, plan);
                 logits.SaveNpy(predictionsPath);
             }
 
-            context.Out.WriteLine($"test acc {(double)correct / test.Count:F4} ({correct} of {test.Count})");
+            // With the logits on stdout, the accuracy line steps aside to stderr.
+            (toStdout ? context.Error : context.Out).WriteLine($"test acc {(double)correct / test.Count:F4} ({correct} of {test.Count})");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The logits as .npy bytes on stdout, encoded whole first so a failure writes none of them.</summary>
+    private static void WriteStandardOutput(CliContext context, Tensor logits)
+    {
+        using var encoded = new MemoryStream();
+        NpyFormat.Write(logits, encoded);
+        var output = context.OpenStandardOutput();
+        encoded.WriteTo(output);
+        output.Flush();
     }
 
     /// <summary>Declares every file <see cref="FashionMnist.Load(string, bool)"/> may read from <paramref name="folder"/>, gzipped or not, so no output replaces one.</summary>

@@ -11,7 +11,7 @@ internal static class TourCommand
     {
         var output = CliOptions.Output(
             "Also draw the chapter's pictures into this folder: the 6×8 image and its edges, the learned kernel, the diagonal-edge exercise, and the Laplacian and box filters on a photograph.",
-            "--out");
+            "--out").Folder();
         var command = new Command("tour", "Walk the \"Convolutions for Images\" chapter step by step, printing what the book prints.") { output };
         CliHelp.Examples(
             command,

@@ -38,6 +38,11 @@ internal sealed class ApplyInputs
     /// <exception cref="UsageException">the output cannot be the folder they all go into, or two images share a name</exception>
     public static ApplyInputs Gather(IReadOnlyList<string> sources, string? target)
     {
+        if (sources.Contains(CliOptions.Standard))
+        {
+            throw new UsageException("- (standard input) holds one image, so it must be the only input");
+        }
+
         foreach (var source in sources)
         {
             if (!File.Exists(source) && !Directory.Exists(source))
