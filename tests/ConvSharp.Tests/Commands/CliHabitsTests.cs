@@ -146,6 +146,19 @@ public class CliHabitsTests
     }
 
     [Fact]
+    public void The_cli_writes_json_without_reflection_so_it_can_be_published_NativeAOT()
+    {
+        // JsonSerializer without a source-generated context, and JsonNode's JsonArray.Add<T>, need
+        // reflection (IL2026/IL3050 under IsAotCompatible); Utf8JsonWriter (CommandLine/JsonText.cs) does not.
+        var sources = Directory.EnumerateFiles(Path.Combine(ProjectTests.RepositoryRoot(), "src", "ConvSharp.Cli"), "*.cs", SearchOption.AllDirectories);
+        foreach (var file in sources)
+        {
+            var text = File.ReadAllText(file);
+            Assert.False(text.Contains("JsonSerializer.", StringComparison.Ordinal) || text.Contains("System.Text.Json.Nodes", StringComparison.Ordinal), file);
+        }
+    }
+
+    [Fact]
     public void Rf_json_holds_every_layer_and_the_stacks_numbers()
     {
         var (code, text, error) = CliRunner.Run("rf", "conv3x3,conv3x3s2,pool2,conv3x3d2", "--json");
