@@ -27,6 +27,7 @@ internal static class LenetCommand
         var command = new Command("lenet", "The book's LeNet (Dive into Deep Learning 6.6) on Fashion-MNIST: train it, or evaluate a saved model (safetensors, PyTorch's key names).");
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Eval());
+        command.Subcommands.Add(LenetExportCommand.Create());
         return command;
     }
 
