@@ -19,6 +19,7 @@ public class CliHabitsTests
     [InlineData("tour")]
     [InlineData("lenet train")]
     [InlineData("lenet eval")]
+    [InlineData("lenet export")]
     public void Help_calls_the_command_convsharp_and_shows_examples_that_parse(string command)
     {
         var (code, text, error) = CliRunner.Run([.. command.Split(' '), "--help"]);
@@ -50,6 +51,8 @@ public class CliHabitsTests
     [InlineData("lenet", "eval", "--weights", "w.safetensors", "--predictions", "")]
     [InlineData("lenet", "eval", "--weights", "w.safetensors", "--data", "")]
     [InlineData("lenet", "train", "-o", "")]
+    [InlineData("lenet", "export", "--weights", "")]
+    [InlineData("lenet", "export", "--weights", "w.safetensors", "-o", "")]
     [InlineData("apply", "", "-k", "edge")]
     [InlineData("apply", "a.png", "-k", "edge", "-o", "")]
     [InlineData("learn", "", "b.png", "--size", "3")]

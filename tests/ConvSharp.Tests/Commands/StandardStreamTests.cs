@@ -82,6 +82,18 @@ public class StandardStreamTests
         Assert.True(logits.Zip(expected, (a, b) => Math.Abs(a - b)).Max() < 1e-4);
     }
 
+    [Fact]
+    public void Lenet_export_to_stdout_gives_the_same_model_as_to_a_file()
+    {
+        using var folder = new TempFolder();
+        var weights = Photos.Fixture("lenet", "d2l.safetensors");
+        var (code, text, bytes, error) = CliRunner.RunPiped([], "lenet", "export", "--weights", weights, "-o", "-");
+        Assert.True(code == 0, error);
+        Assert.Equal("", text);
+        Assert.Equal(0, CliRunner.Run("lenet", "export", "--weights", weights, "-o", folder.File("m.onnx")).Code);
+        Assert.Equal(File.ReadAllBytes(folder.File("m.onnx")), bytes);
+    }
+
     [Theory]
     [InlineData("input", "input.png")]
     [InlineData("target", "random3.npy")]
