@@ -18,20 +18,21 @@ internal static partial class CliApp
         root.Subcommands.Add(KernelsCommand.Create());
         root.Subcommands.Add(RfCommand.Create());
         root.Subcommands.Add(LenetCommand.Create());
+        CliHelp.Install(root);
         return root;
     }
 
     /// <summary>
-    /// Parses and runs a command line; tests pass their own writers. A command line that does not
-    /// parse gets one line on the error stream, naming the command and pointing to its help, and
-    /// exit code 2, with nothing on the output stream (System.CommandLine's own answer prints the
-    /// whole help to stdout).
+    /// Parses and runs a command line; tests pass their own writers, and the byte streams behind
+    /// <c>-</c>. A command line that does not parse gets one line on the error stream, naming the
+    /// command and pointing to its help, and exit code 2, with nothing on the output stream
+    /// (System.CommandLine's own answer prints the whole help to stdout).
     /// </summary>
-    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null, StandardStreams? streams = null)
     {
         // Numbers print the same on every machine: 0.5, not 0,5.
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        var configuration = new InvocationConfiguration();
+        var configuration = new StandardStreams.Configuration(streams ?? StandardStreams.Process);
         if (output is not null)
         {
             configuration.Output = output;

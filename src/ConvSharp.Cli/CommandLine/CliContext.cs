@@ -6,41 +6,71 @@ using Spectre.Console;
 namespace ConvSharp.Cli.CommandLine;
 
 /// <summary>
-/// Where a command writes: plain text to <see cref="Out"/>, errors to <see cref="Error"/>, and live
-/// progress and tables to <see cref="Console"/> (Spectre.Console, animated only on a terminal).
+/// Where a command writes. Its result (a listing, numbers, the chapter, an image or array for
+/// <c>-o -</c>) goes to standard output: <see cref="Out"/>, <see cref="Results"/> for tables,
+/// <see cref="OpenStandardOutput"/> for bytes. Everything else (progress, summaries, "wrote …",
+/// warnings, errors) goes to standard error: <see cref="Error"/>, and <see cref="Console"/> for
+/// live progress (Spectre.Console, animated only when stderr is a terminal). So
+/// <c>convsharp rf … &gt; rf.txt</c> and <c>convsharp apply x.png -k edge -o - | …</c> hold the result alone.
 /// </summary>
 internal sealed class CliContext
 {
-    private CliContext(TextWriter output, TextWriter error, IAnsiConsole console)
+    private readonly StandardStreams _streams;
+
+    private CliContext(TextWriter output, TextWriter error, IAnsiConsole results, IAnsiConsole console, StandardStreams streams)
     {
-        (Out, Error, Console) = (output, error, console);
+        (Out, Error, Results, Console, _streams) = (output, error, results, console, streams);
     }
 
+    /// <summary>Standard output, for a command's result as text.</summary>
     public TextWriter Out { get; }
 
+    /// <summary>Standard error, for everything that is not the result.</summary>
     public TextWriter Error { get; }
 
+    /// <summary>Tables that are a command's result, on standard output.</summary>
+    public IAnsiConsole Results { get; }
+
+    /// <summary>Live progress, on standard error.</summary>
     public IAnsiConsole Console { get; }
 
-    /// <summary>True when a person is watching a terminal, so progress can redraw itself in place.</summary>
+    /// <summary>True when a person is watching stderr on a terminal, so progress can redraw itself in place.</summary>
     public bool Interactive => Console.Profile.Capabilities.Interactive;
 
-    public static CliContext For(ParseResult parseResult)
+    /// <summary>Standard input as bytes, for <c>-</c> as an input path.</summary>
+    public Stream OpenStandardInput() => _streams.OpenInput();
+
+    /// <summary>Standard output as bytes, for <c>-o -</c>; text already on <see cref="Out"/> goes first.</summary>
+    public Stream OpenStandardOutput()
+    {
+        Out.Flush();
+        return _streams.OpenOutput();
+    }
+
+    public bool StandardInputIsTerminal => _streams.InputIsTerminal();
+
+    public bool StandardOutputIsTerminal => _streams.OutputIsTerminal();
+
+    public static CliContext For(ParseResult parseResult, StandardStreams streams)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        var toTerminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
-        var console = toTerminal
-            ? AnsiConsole.Console
+        var outToTerminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        var errorToTerminal = ReferenceEquals(error, System.Console.Error) && !System.Console.IsErrorRedirected;
+        return new CliContext(output, error, ConsoleOn(output, outToTerminal), ConsoleOn(error, errorToTerminal), streams);
+    }
+
+    /// <summary>Spectre.Console on <paramref name="writer"/>: colours and redrawing on a terminal, plain text anywhere else.</summary>
+    private static IAnsiConsole ConsoleOn(TextWriter writer, bool terminal) =>
+        terminal
+            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.Yes })
             : AnsiConsole.Create(new AnsiConsoleSettings
             {
-                Out = new AnsiConsoleOutput(output),
+                Out = new AnsiConsoleOutput(writer),
                 Ansi = AnsiSupport.No,
                 ColorSystem = ColorSystemSupport.NoColors,
                 Interactive = InteractionSupport.No,
             });
-        return new CliContext(output, error, console);
-    }
 
     /// <summary>Exit code of a run that worked.</summary>
     public const int Success = 0;
@@ -58,7 +88,7 @@ internal sealed class CliContext
     /// </summary>
     public static int Run(ParseResult parseResult, Func<CliContext, int> body)
     {
-        var context = For(parseResult);
+        var context = For(parseResult, StandardStreams.Of(parseResult));
         try
         {
             return body(context);

@@ -5,14 +5,31 @@ using ConvSharp.Imaging;
 
 namespace ConvSharp.Cli.Commands;
 
-/// <summary><c>convsharp apply</c>: filter an image, or a folder of images, with a kernel.</summary>
+/// <summary>
+/// <c>convsharp apply</c>: filter images, files or folders of them, with a kernel. The result is
+/// the files written (or, with <c>-o -</c>, the picture on stdout); "wrote …", progress and the
+/// summary go to stderr.
+/// </summary>
 internal static class ApplyCommand
 {
     private static readonly string[] MapNames = ["auto", "clamp", "normalize", "abs", "signed"];
 
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "An image file (PNG, JPEG, WebP, BMP, GIF) or a folder, searched recursively." };
+        var inputs = new Argument<string[]>("inputs")
+        {
+            Description = "Image files (PNG, JPEG, WebP, BMP, GIF) and folders, searched recursively; a shell glob such as in/*.png works. - alone reads one image from standard input.",
+            Arity = ArgumentArity.OneOrMore,
+        }.NotEmpty();
+
+        // Taking many values, the argument would swallow a mistyped option as a file name.
+        inputs.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault(t => t.Value.StartsWith('-') && t.Value != CliOptions.Standard) is { } stray)
+            {
+                result.AddError($"Unrecognized command or argument '{stray.Value}'. A file whose name starts with '-' can be given as ./{stray.Value}");
+            }
+        });
         var kernel = new Option<string>("--kernel", "-k")
         {
             Description = "A catalogue name (see `convsharp kernels`), numbers such as \"[[1,-1]]\", or a .npy or .json file (the kernel.json of `convsharp learn` works).",
@@ -30,9 +47,12 @@ internal static class ApplyCommand
         };
         map.AcceptOnlyFromAmong(MapNames);
         var npy = new Option<bool>("--npy") { Description = "Also write the raw response, unmapped and in full precision, as a .npy beside each picture." };
-        var output = new Option<string?>("--output", "-o") { Description = "Output file, or folder (required for a folder input; outputs keep the input names and subfolders). Default for one file: NAME.KERNEL.png here." };
-        var format = new Option<string?>("--format") { Description = "Write png, jpg or webp whatever the input was (default: the input's own format, png for BMP and GIF)." };
-        format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "webp");
+        var output = CliOptions.Output("Output file, or folder (required for a folder or several inputs: outputs keep the file names, and a folder's subfolders), or - for standard output. Default for one file: NAME.KERNEL.png here.");
+        var format = new Option<string?>("--format")
+        {
+            Description = "Write png, jpg or webp whatever the input was (default: the input's own format, png for BMP and GIF; png for -o -). With -o -, npy writes the raw response instead.",
+        };
+        format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "webp", "npy");
         var shard = new Option<string?>("--shard") { Description = "i/n: process only the i-th of n disjoint parts of a folder (by a hash of each file's path), to split a collection over machines." };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave images whose output already exists (to resume an interrupted run)." };
         var threads = new Option<int>("--threads")
@@ -41,22 +61,20 @@ internal static class ApplyCommand
             DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, FolderRun.MaxThreads),
         };
 
-        var command = new Command("apply", "Filter an image, or every image in a folder, with a kernel; write pictures of the response.")
+        var command = new Command("apply", "Filter images, files or folders of them, with a kernel; write pictures of the response.")
         {
-            input, kernel, convolve, padding, mode, stride, map, npy, output, format, shard, skipExisting, threads,
+            inputs, kernel, convolve, padding, mode, stride, map, npy, output, format, shard, skipExisting, threads,
         };
+        CliHelp.Examples(
+            command,
+            "convsharp apply coffee.png -k sobel-x -o edges.png         # blue −, white 0, red +",
+            "convsharp apply in/*.png -k gaussian:2 -o blurred/         # many files into one folder",
+            "convsharp apply - -k edge -o - < in.png > out.png          # standard input to standard output",
+            "convsharp apply photos/ -k laplacian -o out/ --shard 3/8   # a folder, recursively; part 3 of 8");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
-            if (parseResult.GetValue(threads) is < 1 or > FolderRun.MaxThreads)
-            {
-                throw new UsageException($"--threads must be between 1 and {FolderRun.MaxThreads}, but got {parseResult.GetValue(threads)}");
-            }
-
-            var strideValue = parseResult.GetValue(stride);
-            if (strideValue < 1)
-            {
-                throw new UsageException($"--stride must be ≥ 1, but got {strideValue}");
-            }
+            var threadCount = OptionRules.InRange(parseResult.GetValue(threads), 1, FolderRun.MaxThreads, "--threads");
+            var strideValue = OptionRules.AtLeastOne(parseResult.GetValue(stride), "--stride");
 
             var mapName = parseResult.GetValue(map)!;
             var settings = new FilterSettings(
@@ -66,75 +84,23 @@ internal static class ApplyCommand
                 strideValue,
                 mapName == "auto" ? null : Enum.Parse<DisplayMap>(mapName, ignoreCase: true));
             var job = new ApplyJob(KernelSpec.Parse(parseResult.GetValue(kernel)!), settings, parseResult.GetValue(format), parseResult.GetValue(npy));
-            var source = parseResult.GetValue(input)!;
+            var sources = parseResult.GetValue(inputs)!;
             var target = parseResult.GetValue(output);
-            if (Directory.Exists(source))
+            if (sources.Length > 1 || Directory.Exists(sources[0]))
             {
-                var folder = new FolderRun(job, parseResult.GetValue(threads), parseResult.GetValue(skipExisting));
+                var gathered = ApplyInputs.Gather(sources, target);
                 var shardText = parseResult.GetValue(shard);
-                return folder.Run(context, source, target, shardText is null ? (1, 1) : ArgumentParsing.Shard(shardText));
+                var run = new FolderRun(job, threadCount, parseResult.GetValue(skipExisting));
+                return run.Run(context, gathered, target!, shardText is null ? (1, 1) : ArgumentParsing.Shard(shardText));
             }
 
             if (parseResult.GetValue(shard) is not null)
             {
-                throw new UsageException("--shard splits a folder, but the input is a single file");
+                throw new UsageException("--shard splits many images, but the input is a single file");
             }
 
-            return ApplySingle(context, job, source, target);
+            return SingleImage.Run(context, job, sources[0], target);
         }));
         return command;
     }
-
-    private static int ApplySingle(CliContext context, ApplyJob job, string source, string? target)
-    {
-        if (!File.Exists(source))
-        {
-            throw new FileNotFoundException($"{source}: no such file or folder", source);
-        }
-
-        var name = job.OutputName($"{Path.GetFileNameWithoutExtension(source)}.{job.Kernel.Label}{Path.GetExtension(source)}");
-        var destination = target switch
-        {
-            null => name,
-            _ when Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar) =>
-                Path.Combine(target, job.OutputName(Path.GetFileName(source))),
-            _ => target,
-        };
-        try
-        {
-            ImageFile.FormatFor(destination); // an unwritable extension fails here, before any filtering
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(CliContext.Describe(e));
-        }
-
-        // An output file named with one format and --format asking for another: say so rather than pick one.
-        if (job.Format is { } format && ReferenceEquals(destination, target) && !SameFormat(Path.GetExtension(destination), "." + format))
-        {
-            throw new UsageException($"--format {format} but --output {target} ends in {Path.GetExtension(target)}: give one or the other");
-        }
-
-        // Before any work: the outputs must not be the inputs, whatever the links.
-        var plan = new FilePlan();
-        plan.Reads(source);
-        if (job.Kernel.File is { } kernelFile)
-        {
-            plan.Reads(kernelFile);
-        }
-
-        plan.Writes(destination, "--output");
-        if (job.WriteNpy)
-        {
-            plan.Writes(Path.ChangeExtension(destination, ".npy"), "--npy");
-        }
-
-        OutputFolder.Prepare(OutputFolder.Of(destination), "--output", recursive: false, plan);
-        var used = job.Run(source, destination);
-        context.Out.WriteLine($"wrote {destination} (map: {used.ToString().ToLowerInvariant()})");
-        return CliContext.Success;
-    }
-
-    private static bool SameFormat(string a, string b) =>
-        ImageFile.FormatFor("x" + a.ToLowerInvariant()) == ImageFile.FormatFor("x" + b.ToLowerInvariant());
 }

@@ -6,13 +6,17 @@ using Spectre.Console;
 
 namespace ConvSharp.Cli.Commands;
 
-/// <summary><c>convsharp learn</c>: recover the kernel that maps an image to its filtered copy.</summary>
+/// <summary>
+/// <c>convsharp learn</c>: recover the kernel that maps an image to its filtered copy. The result
+/// on stdout is the fit: final loss, kernel and bias (and, in the demo, how close it came); the
+/// plan, the epochs, warnings and "wrote …" go to stderr.
+/// </summary>
 internal static class LearnCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string?>("input") { Description = "The original: an image file, or a .npy array (H, W) or (C, H, W). Leave out both files for a demo on a bundled photograph.", Arity = ArgumentArity.ZeroOrOne };
-        var target = new Argument<string?>("target") { Description = "The filtered copy: an image file or a .npy array (float targets keep full precision); 'valid', 'same' or 'full' size.", Arity = ArgumentArity.ZeroOrOne };
+        var input = new Argument<string?>("input") { Description = "The original: an image file, or a .npy array (H, W) or (C, H, W); - reads it from stdin. Leave out both files for a demo on a bundled photograph.", Arity = ArgumentArity.ZeroOrOne }.NotEmpty();
+        var target = new Argument<string?>("target") { Description = "The filtered copy: an image file or a .npy array (float targets keep full precision); 'valid', 'same' or 'full' size.", Arity = ArgumentArity.ZeroOrOne }.NotEmpty();
         var size = new Option<string?>("--size") { Description = "Kernel size KHxKW, e.g. 3x3 or 5x5 (required with files; 3x3 in the demo)." };
         var padding = new Option<string?>("--padding") { Description = "Fit the border too, as the target's maker padded: same, valid or N pixels. Default: fit only the pixels that do not depend on the border, whatever mode made it." };
         var mode = new Option<string>("--mode") { Description = "Border mode with --padding: zeros, reflect, replicate, circular, symmetric.", DefaultValueFactory = _ => "zeros" };
@@ -24,12 +28,18 @@ internal static class LearnCommand
         var channels = new Option<string>("--channels") { Description = "shared: one kernel for every channel (KH×KW); depthwise: one per channel (C×KH×KW); full: every output channel from every input channel (OC×C×KH×KW).", DefaultValueFactory = _ => "shared" };
         channels.AcceptOnlyFromAmong("shared", "depthwise", "full");
         var noBias = new Option<bool>("--no-bias") { Description = "Fit the kernel alone, with no bias." };
-        var output = new Option<string>("--out") { Description = "Folder for kernel.npy, kernel.json, loss.png and kernel.png.", DefaultValueFactory = _ => "learned" };
+        var output = CliOptions.Output("Folder for kernel.npy, kernel.json, loss.png and kernel.png.", "--out").Folder();
+        output.DefaultValueFactory = _ => "learned";
 
         var command = new Command("learn", "Recover the kernel (and bias) that maps INPUT to TARGET by gradient descent, as the chapter learns its edge kernel.")
         {
             input, target, size, padding, mode, optimizer, epochs, lr, channels, noBias, output,
         };
+        CliHelp.Examples(
+            command,
+            "convsharp learn                                          # demo: recover a hidden Sobel kernel",
+            "convsharp learn photo.png filtered.npy --size 5x5 -o fit/ # kernel.npy/.json, loss.png, kernel.png in fit/",
+            "convsharp learn a.png b.png --size 3 --padding same --mode reflect --optimizer adam");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var (inputPath, targetPath) = (parseResult.GetValue(input), parseResult.GetValue(target));
@@ -38,17 +48,8 @@ internal static class LearnCommand
                 throw new UsageException("give both INPUT and TARGET, or neither for the demo");
             }
 
-            var epochCount = parseResult.GetValue(epochs);
-            if (epochCount is < 1 or > MaxEpochs)
-            {
-                throw new UsageException($"--epochs must be between 1 and {MaxEpochs}, but got {epochCount}");
-            }
-
-            var rate = parseResult.GetValue(lr);
-            if (rate is { } r && !(r > 0 && float.IsFinite(r)))
-            {
-                throw new UsageException($"--lr must be a positive number, but got {r.ToString(CultureInfo.InvariantCulture)}");
-            }
+            var epochCount = OptionRules.InRange(parseResult.GetValue(epochs), 1, MaxEpochs, "--epochs");
+            var rate = parseResult.GetValue(lr) is { } r ? OptionRules.Positive(r, "--lr") : (float?)null;
 
             var sizeText = parseResult.GetValue(size) ?? (inputPath is null ? "3x3" : throw new UsageException("--size KHxKW is required: the size of the kernel to learn, e.g. --size 3x3"));
             var (kh, kw) = ArgumentParsing.Size(sizeText, MaxKernelSide);
@@ -69,7 +70,15 @@ internal static class LearnCommand
                 return LearnDemo.Run(context, options, folder, plan);
             }
 
-            LearnAndReport(context, LearnInputs.Load(inputPath, "input"), LearnInputs.Load(targetPath!, "target"), options, folder, plan, inputPath, targetPath!);
+            if (inputPath == CliOptions.Standard && targetPath == CliOptions.Standard)
+            {
+                throw new UsageException("INPUT and TARGET are both - (standard input), which holds one file: give one of them as a file");
+            }
+
+            using var staging = inputPath == CliOptions.Standard || targetPath == CliOptions.Standard ? new Staging() : null;
+            Tensor Load(string path, string role) =>
+                path == CliOptions.Standard ? LearnInputs.LoadStandardInput(context, staging!, role) : LearnInputs.Load(path, role);
+            LearnAndReport(context, Load(inputPath, "input"), Load(targetPath!, "target"), options, folder, plan, inputPath, targetPath!);
             return 0;
         }));
         return command;
@@ -88,18 +97,20 @@ internal static class LearnCommand
     private static FilePlan PlanOutputs(string folder, string? input, string? target)
     {
         var plan = new FilePlan();
-        if (input is not null && target is not null)
+        foreach (var path in new[] { input, target })
         {
-            plan.Reads(input);
-            plan.Reads(target);
+            if (path is not null && path != CliOptions.Standard)
+            {
+                plan.Reads(path);
+            }
         }
 
         foreach (var name in LearnOutputs.Names)
         {
-            plan.Writes(Path.Combine(folder, name), "--out");
+            plan.Writes(Path.Combine(folder, name), "--output");
         }
 
-        OutputFolder.Check(folder, "--out");
+        OutputFolder.Check(folder, "--output");
         return plan;
     }
 
@@ -113,7 +124,7 @@ internal static class LearnCommand
             + $"the fit explains {result.Explained:P4} of the target's variance");
         if (result.Explained < 0.999)
         {
-            context.Out.WriteLine(
+            context.Error.WriteLine(
                 "warning: the fit is not exact. Is --size right? Is the target a linear filter of the input (not clipped to [0, 1], not a different crop)? "
                 + (options.Padding is null ? "Are there enough epochs?" : "Does --mode match how the target's border was made?"));
         }
@@ -122,7 +133,7 @@ internal static class LearnCommand
         context.Out.WriteLine(result.Kernel.ToString());
         context.Out.WriteLine($"bias: {string.Join(", ", result.Bias.ToArray().Select(b => Format(b)))}");
         LearnOutputs.Write(folder, plan, result, options, inputName, targetName);
-        context.Out.WriteLine($"wrote {Path.Combine(folder, "kernel.npy")}, kernel.json, loss.png and kernel.png");
+        context.Error.WriteLine($"wrote {Path.Combine(folder, "kernel.npy")}, kernel.json, loss.png and kernel.png");
         return result;
     }
 
@@ -135,7 +146,7 @@ internal static class LearnCommand
             {
                 if (epoch == 1 || epoch % every == 0 || epoch == epochs)
                 {
-                    context.Out.WriteLine($"  epoch {epoch,6}/{epochs}  loss {Format(loss)}");
+                    context.Error.WriteLine($"  epoch {epoch,6}/{epochs}  loss {Format(loss)}");
                 }
             });
         }

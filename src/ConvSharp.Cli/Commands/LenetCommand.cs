@@ -9,7 +9,11 @@ using Spectre.Console;
 
 namespace ConvSharp.Cli.Commands;
 
-/// <summary><c>convsharp lenet train|eval</c>: the book's LeNet on the real Fashion-MNIST.</summary>
+/// <summary>
+/// <c>convsharp lenet train|eval</c>: the book's LeNet on the real Fashion-MNIST. train's result on
+/// stdout is its last epoch's line (the epochs and "wrote …" go to stderr); eval's is the accuracy
+/// line, or with <c>--predictions -</c> the logits as .npy (the accuracy then goes to stderr).
+/// </summary>
 internal static class LenetCommand
 {
     /// <summary>The most epochs a run may ask for: about a minute each on two cores, so days.</summary>
@@ -35,7 +39,7 @@ internal static class LenetCommand
     }
 
     private static Option<string> DataOption() =>
-        new("--data") { Description = "Folder with Fashion-MNIST's four IDX files (apt-get install dataset-fashion-mnist puts them in the default).", DefaultValueFactory = _ => FashionMnist.DefaultFolder };
+        new Option<string>("--data") { Description = "Folder with Fashion-MNIST's four IDX files (apt-get install dataset-fashion-mnist puts them in the default).", DefaultValueFactory = _ => FashionMnist.DefaultFolder }.NotEmpty();
 
     private static Command Train()
     {
@@ -45,23 +49,25 @@ internal static class LenetCommand
         var lr = new Option<float?>("--lr") { Description = "SGD learning rate (default: 0.9 for d2l, 0.1 for modern)." };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the initial weights and the shuffling: the same seed, the same run.", DefaultValueFactory = _ => 1 };
         var data = DataOption();
-        var output = new Option<string>("--out", "-o") { Description = "Folder for model.safetensors, metrics.json and curves.png.", DefaultValueFactory = _ => "lenet" };
+        var output = CliOptions.Output("Folder for model.safetensors, metrics.json and curves.png.", "--out").Folder();
+        output.DefaultValueFactory = _ => "lenet";
         var threads = new Option<int>("--threads") { Description = "Threads for the compute engine (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("train", "Train LeNet with minibatch SGD and cross-entropy, as the book's train_ch6, showing loss, accuracy and examples/s per epoch.")
         {
             variant, epochs, batch, lr, seed, data, output, threads,
         };
+        CliHelp.Examples(
+            command,
+            "convsharp lenet train                              # the book's recipe → lenet/",
+            "convsharp lenet train --variant modern -o modern/  # ReLU + max pooling",
+            "convsharp lenet train --epochs 1 --batch 64 --threads 2 2> log.txt");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var kind = ParseVariant(parseResult.GetValue(variant)!);
-            var epochCount = InRange(parseResult.GetValue(epochs), 1, MaxEpochs, "--epochs");
-            var batchSize = InRange(parseResult.GetValue(batch), 1, 60_000, "--batch");
-            var threadCount = InRange(parseResult.GetValue(threads), 1, MaxThreads, "--threads");
-            var rate = parseResult.GetValue(lr) ?? LeNetModel.DefaultLearningRate(kind);
-            if (!(rate > 0 && float.IsFinite(rate)))
-            {
-                throw new UsageException($"--lr must be a positive number, but got {rate.ToString(CultureInfo.InvariantCulture)}");
-            }
+            var epochCount = OptionRules.InRange(parseResult.GetValue(epochs), 1, MaxEpochs, "--epochs");
+            var batchSize = OptionRules.InRange(parseResult.GetValue(batch), 1, 60_000, "--batch");
+            var threadCount = OptionRules.InRange(parseResult.GetValue(threads), 1, MaxThreads, "--threads");
+            var rate = OptionRules.Positive(parseResult.GetValue(lr) ?? LeNetModel.DefaultLearningRate(kind), "--lr");
 
             var folder = parseResult.GetValue(output)!;
             var dataFolder = parseResult.GetValue(data)!;
@@ -69,10 +75,10 @@ internal static class LenetCommand
             ReadsData(plan, dataFolder);
             foreach (var name in LeNetOutputs.Names)
             {
-                plan.Writes(Path.Combine(folder, name), "--out");
+                plan.Writes(Path.Combine(folder, name), "--output");
             }
 
-            OutputFolder.Check(folder, "--out");
+            OutputFolder.Check(folder, "--output");
             var train = FashionMnist.Load(dataFolder, train: true);
             var test = FashionMnist.Load(dataFolder, train: false);
             var settings = new TrainSettings(epochCount, batchSize, rate, parseResult.GetValue(seed));
@@ -84,7 +90,7 @@ internal static class LenetCommand
             context.Error.WriteLine(
                 $"training LeNet ({Name(kind)}) on {train.Count:N0} Fashion-MNIST images: {epochCount} epochs, batch {batchSize}, lr {rate.ToString(CultureInfo.InvariantCulture)}, {threadCount} threads");
             var metrics = WithProgress(context, epochCount, (onBatch, onEpoch) => LeNetTrainer.Train(network, train, test, settings, onBatch, onEpoch));
-            OutputFolder.Prepare(folder, "--out", recursive: false, plan);
+            OutputFolder.Prepare(folder, "--output", recursive: false, plan);
             LeNetOutputs.Write(folder, network, kind, metrics);
             var last = metrics[^1];
             context.Out.WriteLine(
@@ -98,11 +104,16 @@ internal static class LenetCommand
 
     private static Command Eval()
     {
-        var weights = new Option<string>("--weights") { Description = "A LeNet state dict as safetensors (from lenet train, or PyTorch's state_dict() with its keys 0.weight … 11.bias).", Required = true };
+        var weights = new Option<string>("--weights") { Description = "A LeNet state dict as safetensors (from lenet train, or PyTorch's state_dict() with its keys 0.weight … 11.bias).", Required = true }.NotEmpty();
         var variant = VariantOption();
         var data = DataOption();
-        var predictions = new Option<string?>("--predictions") { Description = "Write the test set's logits, (10000, 10) float32, to this .npy file." };
+        var predictions = new Option<string?>("--predictions") { Description = "Write the test set's logits, (10000, 10) float32, to this .npy file; - writes them to stdout (and the accuracy to stderr)." }.NotEmpty();
         var command = new Command("eval", "Print a saved LeNet's accuracy on the 10,000 test images.") { weights, variant, data, predictions };
+        CliHelp.Examples(
+            command,
+            "convsharp lenet eval --weights lenet/model.safetensors",
+            "convsharp lenet eval --weights model.safetensors --variant modern --predictions logits.npy",
+            "convsharp lenet eval --weights model.safetensors --predictions - | python3 top5.py   # logits on stdout");
         command.SetAction(parseResult => CliContext.Run(parseResult, context =>
         {
             var kind = ParseVariant(parseResult.GetValue(variant)!);
@@ -110,7 +121,12 @@ internal static class LenetCommand
             var predictionsPath = parseResult.GetValue(predictions);
             var dataFolder = parseResult.GetValue(data)!;
             var plan = new FilePlan();
-            if (predictionsPath is not null)
+            var toStdout = predictionsPath == CliOptions.Standard;
+            if (toStdout)
+            {
+                Staging.CheckStandardOutput(context, "--predictions");
+            }
+            else if (predictionsPath is not null)
             {
                 plan.Reads(weightsPath);
                 ReadsData(plan, dataFolder);
@@ -138,16 +154,31 @@ internal static class LenetCommand
             var test = FashionMnist.Load(dataFolder, train: false);
             var logits = LeNetTrainer.Logits(network, test);
             var correct = LeNetTrainer.Correct(logits, test.Labels);
-            if (predictionsPath is not null)
+            if (toStdout)
+            {
+                WriteStandardOutput(context, logits);
+            }
+            else if (predictionsPath is not null)
             {
                 OutputFolder.Prepare(OutputFolder.Of(predictionsPath), "--predictions", recursive: false, plan);
                 logits.SaveNpy(predictionsPath);
             }
 
-            context.Out.WriteLine($"test acc {(double)correct / test.Count:F4} ({correct} of {test.Count})");
+            // With the logits on stdout, the accuracy line steps aside to stderr.
+            (toStdout ? context.Error : context.Out).WriteLine($"test acc {(double)correct / test.Count:F4} ({correct} of {test.Count})");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The logits as .npy bytes on stdout, encoded whole first so a failure writes none of them.</summary>
+    private static void WriteStandardOutput(CliContext context, Tensor logits)
+    {
+        using var encoded = new MemoryStream();
+        NpyFormat.Write(logits, encoded);
+        var output = context.OpenStandardOutput();
+        encoded.WriteTo(output);
+        output.Flush();
     }
 
     /// <summary>Declares every file <see cref="FashionMnist.Load(string, bool)"/> may read from <paramref name="folder"/>, gzipped or not, so no output replaces one.</summary>
@@ -166,9 +197,6 @@ internal static class LenetCommand
     private static LeNetVariant ParseVariant(string text) => text == "modern" ? LeNetVariant.Modern : LeNetVariant.D2l;
 
     private static string Name(LeNetVariant variant) => variant.ToString().ToLowerInvariant();
-
-    private static int InRange(int value, int low, int high, string option) =>
-        value >= low && value <= high ? value : throw new UsageException($"{option} must be between {low} and {high}, but got {value}");
 
     /// <summary>A bar per epoch on a terminal; one line per epoch otherwise (logs, pipes).</summary>
     private static IReadOnlyList<EpochMetrics> WithProgress(

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace ConvSharp.Cli.Filtering;
 
 /// <summary>
-/// A whole folder through an <see cref="ApplyJob"/>: images in parallel, a progress bar, and a
+/// Many images into one folder through an <see cref="ApplyJob"/> (<see cref="ApplyInputs"/>): images in parallel, a progress bar, and a
 /// file that fails reported and skipped while the others go on. Every output is planned before
 /// any work: none may be an input, none may be another's (see <see cref="OutputNames"/>).
 /// </summary>
@@ -15,60 +15,39 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
     /// <summary>The most images filtered at once.</summary>
     public const int MaxThreads = 256;
 
-    public int Run(CliContext context, string source, string? target, (int Index, int Count) shard)
+    public int Run(CliContext context, ApplyInputs inputs, string target, (int Index, int Count) shard)
     {
-        if (target is null)
-        {
-            throw new UsageException("a folder input needs --output DIR: the folder the filtered images go to");
-        }
-
-        if (File.Exists(target))
-        {
-            throw new UsageException($"--output {target} is a file; a folder input needs an output folder");
-        }
-
-        if (RealPath.Comparer.Equals(RealPath.Of(target), RealPath.Of(source)))
-        {
-            throw new UsageException($"--output {target} is the input folder; write the filtered images to another folder");
-        }
-
-        if (threads is < 1 or > MaxThreads)
-        {
-            throw new UsageException($"--threads must be between 1 and {MaxThreads}, but got {threads}");
-        }
-
-        var images = FolderScan.Images(source, target, out var others, out var loops, out var unreadable)
-            .Where(path => FolderScan.InShard(path, shard.Index, shard.Count))
-            .ToList();
-        var outputs = OutputNames(images);
+        OptionRules.InRange(threads, 1, MaxThreads, "--threads");
+        var images = inputs.Images.Where(image => FolderScan.InShard(image.Name, shard.Index, shard.Count)).ToList();
+        var outputs = OutputNames([.. images.Select(image => image.Name)]);
         var plan = new FilePlan();
         if (job.Kernel.File is { } kernelFile)
         {
             plan.Reads(kernelFile);
         }
 
-        foreach (var image in images)
+        foreach (var (path, _) in images)
         {
-            plan.Reads(Path.Combine(source, image));
+            plan.Reads(path);
         }
 
         for (var i = 0; i < images.Count; i++)
         {
-            var image = Path.Combine(source, images[i]);
-            plan.Writes(Path.Combine(target, outputs[i]), "--output", image);
+            plan.Writes(Path.Combine(target, outputs[i]), "--output", images[i].Path);
             if (job.WriteNpy)
             {
-                plan.Writes(Path.Combine(target, Path.ChangeExtension(outputs[i], ".npy")), "--npy", image);
+                plan.Writes(Path.Combine(target, Path.ChangeExtension(outputs[i], ".npy")), "--npy", images[i].Path);
             }
         }
 
         var stale = OutputFolder.Prepare(target, "--output", recursive: true, plan);
-        var failures = new ConcurrentBag<(string Path, string Message)>(unreadable.Select(p => (Path.GetRelativePath(source, p.Path), p.Message)));
+        var unreadable = inputs.Problems.Count;
+        var failures = new ConcurrentBag<(string Path, string Message)>(inputs.Problems);
         var (done, skipped) = (0, 0);
 
         void Process(int index, Action advance)
         {
-            var (relative, output) = (images[index], Path.Combine(target, outputs[index]));
+            var (input, output) = (images[index].Path, Path.Combine(target, outputs[index]));
             try
             {
                 if (skipExisting && File.Exists(output))
@@ -78,13 +57,13 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
                 }
 
                 OutputFolder.Create(OutputFolder.Of(output), "--output"); // cleaned once, before the run
-                job.Run(Path.Combine(source, relative), output);
+                job.Run(input, output);
                 Interlocked.Increment(ref done);
             }
             catch (Exception e)
             {
                 // One bad file must not stop the rest; a bug still says what it was.
-                failures.Add((relative, CliContext.IsUserFacing(e) ? CliContext.Describe(e) : $"{e.GetType().Name}: {e.Message}"));
+                failures.Add((input, CliContext.IsUserFacing(e) ? CliContext.Describe(e) : $"{e.GetType().Name}: {e.Message}"));
             }
             finally
             {
@@ -115,14 +94,14 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
             notes.Add($"{skipped} already done");
         }
 
-        if (others > 0)
+        if (inputs.Others > 0)
         {
-            notes.Add($"{others} file(s) without an image extension left alone");
+            notes.Add($"{inputs.Others} file(s) without an image extension left alone");
         }
 
-        if (loops > 0)
+        if (inputs.SkippedFolders > 0)
         {
-            notes.Add($"{loops} linked folder(s) already read passed over");
+            notes.Add($"{inputs.SkippedFolders} linked folder(s) already read passed over");
         }
 
         if (stale > 0)
@@ -131,19 +110,18 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
         }
 
         var shardNote = shard.Count > 1 ? $" (shard {shard.Index}/{shard.Count})" : "";
-        context.Out.WriteLine($"filtered {done} of {images.Count} images{shardNote} into {target}{(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
+        context.Error.WriteLine($"filtered {done} of {images.Count} images{shardNote} into {target}{(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
         if (failures.IsEmpty)
         {
             return CliContext.Success;
         }
 
         // One line per failure, each in the error format, so that a script can grep them.
-        context.Error.WriteLine($"convsharp apply: error: {failures.Count - unreadable.Count} of {images.Count} images failed and were skipped{(unreadable.Count > 0 ? $", and {unreadable.Count} file(s) or folder(s) could not be read" : "")}");
+        context.Error.WriteLine($"convsharp apply: error: {failures.Count - unreadable} of {images.Count} images failed and were skipped{(unreadable > 0 ? $", and {unreadable} file(s) or folder(s) could not be read" : "")}");
         foreach (var (path, message) in failures.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             // Most messages already name the file; the others get its path in front.
-            var full = Path.Combine(source, path);
-            context.Error.WriteLine(CliContext.OneLine($"convsharp apply: error: {(message.Contains(full, StringComparison.Ordinal) ? message : $"{full}: {message}")}"));
+            context.Error.WriteLine(CliContext.OneLine($"convsharp apply: error: {(message.Contains(path, StringComparison.Ordinal) ? message : $"{path}: {message}")}"));
         }
 
         return CliContext.Failure;

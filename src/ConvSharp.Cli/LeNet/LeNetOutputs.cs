@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Interop;
 using ConvSharp.Nn;
 
@@ -24,23 +23,27 @@ internal static class LeNetOutputs
         AtomicFile.Write(Path.Combine(folder, "curves.png"), stream => stream.Write(curves));
     }
 
-    /// <summary><c>{"epochs": [{"epoch": 1, "loss": …, "train_acc": …, "test_acc": …, "seconds": …, "examples_per_s": …}, …]}</c>.</summary>
-    public static string MetricsJson(IReadOnlyList<EpochMetrics> epochs)
+    /// <summary>
+    /// <c>{"epochs": [{"epoch": 1, "loss": …, "train_acc": …, "test_acc": …, "seconds": …, "examples_per_s": …}, …]}</c>,
+    /// written with <see cref="JsonText"/>: JsonNode's JsonArray.Add&lt;T&gt; is not NativeAOT-safe.
+    /// </summary>
+    public static string MetricsJson(IReadOnlyList<EpochMetrics> epochs) => JsonText.Write(writer =>
     {
-        var list = new JsonArray();
+        writer.WriteStartObject();
+        writer.WriteStartArray("epochs");
         foreach (var e in epochs)
         {
-            list.Add(new JsonObject
-            {
-                ["epoch"] = e.Epoch,
-                ["loss"] = e.Loss,
-                ["train_acc"] = e.TrainAccuracy,
-                ["test_acc"] = e.TestAccuracy,
-                ["seconds"] = e.Seconds,
-                ["examples_per_s"] = e.ExamplesPerSecond,
-            });
+            writer.WriteStartObject();
+            writer.WriteNumber("epoch", e.Epoch);
+            writer.WriteNumber("loss", e.Loss);
+            writer.WriteNumber("train_acc", e.TrainAccuracy);
+            writer.WriteNumber("test_acc", e.TestAccuracy);
+            writer.WriteNumber("seconds", e.Seconds);
+            writer.WriteNumber("examples_per_s", e.ExamplesPerSecond);
+            writer.WriteEndObject();
         }
 
-        return new JsonObject { ["epochs"] = list }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-    }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
 }

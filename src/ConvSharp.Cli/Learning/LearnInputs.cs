@@ -1,3 +1,4 @@
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 
 namespace ConvSharp.Cli.Learning;
@@ -48,6 +49,31 @@ internal static class LearnInputs
         }
 
         return tensor;
+    }
+
+    /// <summary>
+    /// <see cref="Load"/> for <c>-</c>: standard input, copied into <paramref name="staging"/> and
+    /// read as .npy if it starts as one (its magic string), as an image otherwise. Errors call it "standard input".
+    /// </summary>
+    public static Tensor LoadStandardInput(CliContext context, Staging staging, string role)
+    {
+        var copy = staging.FromStandardInput(context, role.ToUpperInvariant(), "stdin");
+        var magic = new byte[6];
+        using (var file = File.OpenRead(copy))
+        {
+            file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        }
+
+        var path = magic[0] == 0x93 && magic.AsSpan(1).SequenceEqual("NUMPY"u8) ? copy + ".npy" : copy;
+        File.Move(copy, path, overwrite: true);
+        try
+        {
+            return Load(path, role);
+        }
+        catch (Exception e) when (CliContext.IsUserFacing(e))
+        {
+            throw new InvalidDataException(CliContext.Describe(e).Replace(path, "standard input", StringComparison.Ordinal), e);
+        }
     }
 
     private static void CheckSize(string path, string role, int height, int width)

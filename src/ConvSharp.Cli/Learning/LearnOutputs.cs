@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 using ConvSharp.Imaging.Pictures;
@@ -22,7 +20,7 @@ internal static class LearnOutputs
         var plot = LossPlot.Render(result.Losses, $"learning a {size} kernel: final loss {final}");
         var picture = KernelImage(result.Kernel, $"learned {size} kernel");
         var json = Json(result, options, input, target);
-        OutputFolder.Prepare(folder, "--out", recursive: false, plan);
+        OutputFolder.Prepare(folder, "--output", recursive: false, plan);
         result.Kernel.SaveNpy(Path.Combine(folder, "kernel.npy"));
         AtomicFile.WriteText(Path.Combine(folder, "kernel.json"), json);
         AtomicFile.Write(Path.Combine(folder, "loss.png"), stream => stream.Write(plot));
@@ -51,41 +49,33 @@ internal static class LearnOutputs
         return ImageGrid.Render(tiles, columns: full.Shape[1] == 1 ? 0 : full.Shape[1], cellSize: 128, title: title + " (blue −, white 0, red +)");
     }
 
-    private static string Json(FitResult result, FitOptions options, string input, string target)
+    /// <summary>The kernel, its bias and how it was fitted, written with <see cref="JsonText"/> (NativeAOT-safe, unlike JsonNode's JsonArray.Add&lt;T&gt;).</summary>
+    private static string Json(FitResult result, FitOptions options, string input, string target) => JsonText.Write(writer =>
     {
-        var document = new JsonObject
+        writer.WriteStartObject();
+        writer.WritePropertyName("kernel");
+        JsonText.Tensor(writer, result.Kernel);
+        writer.WritePropertyName("bias");
+        // One shared kernel has one bias, a number; a kernel per channel, a list.
+        if (result.Bias.NumElements == 1 && options.Sharing == ChannelSharing.Shared)
         {
-            ["kernel"] = Nested(result.Kernel),
-            ["bias"] = result.Bias.NumElements == 1 && options.Sharing == ChannelSharing.Shared
-                ? JsonValue.Create(result.Bias.Item())
-                : new JsonArray([.. result.Bias.ToArray().Select(b => (JsonNode?)JsonValue.Create(b))]),
-            ["size"] = new JsonArray(options.KernelHeight, options.KernelWidth),
-            ["channels"] = options.Sharing.ToString().ToLowerInvariant(),
-            ["fit"] = options.Padding is null ? "interior (border-independent pixels)" : $"padding {options.Padding}, mode {options.Mode.ToString().ToLowerInvariant()}",
-            ["optimizer"] = options.Optimizer.ToString().ToLowerInvariant(),
-            ["learning_rate"] = result.LearningRate,
-            ["epochs"] = result.Losses.Count,
-            ["final_loss"] = result.Losses[^1],
-            ["fitted_values"] = result.FittedPixels,
-            ["input"] = input,
-            ["target"] = target,
-        };
-        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-    }
-
-    private static JsonArray Nested(Tensor tensor)
-    {
-        if (tensor.Rank == 1)
+            writer.WriteNumberValue(result.Bias.Item());
+        }
+        else
         {
-            return new JsonArray([.. tensor.ToArray().Select(v => (JsonNode?)JsonValue.Create(v))]);
+            JsonText.Tensor(writer, result.Bias);
         }
 
-        var array = new JsonArray();
-        for (var i = 0; i < tensor.Shape[0]; i++)
-        {
-            array.Add(Nested(tensor[i]));
-        }
-
-        return array;
-    }
+        JsonText.Numbers(writer, "size", [options.KernelHeight, options.KernelWidth]);
+        writer.WriteString("channels", options.Sharing.ToString().ToLowerInvariant());
+        writer.WriteString("fit", options.Padding is null ? "interior (border-independent pixels)" : $"padding {options.Padding}, mode {options.Mode.ToString().ToLowerInvariant()}");
+        writer.WriteString("optimizer", options.Optimizer.ToString().ToLowerInvariant());
+        writer.WriteNumber("learning_rate", result.LearningRate);
+        writer.WriteNumber("epochs", result.Losses.Count);
+        writer.WriteNumber("final_loss", result.Losses[^1]);
+        writer.WriteNumber("fitted_values", result.FittedPixels);
+        writer.WriteString("input", input);
+        writer.WriteString("target", target);
+        writer.WriteEndObject();
+    });
 }

@@ -6,7 +6,7 @@ namespace ConvSharp.Cli.Tour;
 
 /// <summary>
 /// The tensors the tour's cells compute that are worth looking at, gathered as the cells run
-/// and drawn afterwards by <see cref="Write"/> (<c>convsharp tour --out DIR</c>).
+/// and drawn afterwards by <see cref="Write"/> (<c>convsharp tour -o DIR</c>).
 /// </summary>
 internal sealed class TourFigures
 {
@@ -33,7 +33,7 @@ internal sealed class TourFigures
     /// <summary>Writes every picture into <paramref name="folder"/>; returns their paths.</summary>
     public IReadOnlyList<string> Write(string folder)
     {
-        OutputFolder.Prepare(folder, "--out", recursive: false);
+        OutputFolder.Prepare(folder, "--output", recursive: false);
         var written = new List<string>();
         foreach (var (file, title, tiles) in _grids)
         {

@@ -13,7 +13,8 @@ public class ApplyCommandTests
         var output = folder.File("edges.png");
         var (code, text, error) = CliRunner.Run("apply", Photos.Data("camera.png"), "-k", "sobel-x", "--mode", "zeros", "--npy", "-o", output);
         Assert.True(code == 0, error);
-        Assert.Contains("map: signed", text, StringComparison.Ordinal);
+        Assert.Equal("", text); // the files are the result; the note about them is not
+        Assert.Contains("map: signed", error, StringComparison.Ordinal);
         var picture = ImageFile.Load(output);
         Assert.Equal([3, 512, 512], picture.Shape);
 
@@ -74,8 +75,9 @@ public class ApplyCommandTests
 
         var (code, text, error) = CliRunner.Run("apply", input.Path, "-k", "laplacian", "-o", output.Path, "--threads", "2");
         Assert.Equal(1, code);
-        Assert.Contains("filtered 12 of 14 images", text, StringComparison.Ordinal);
-        Assert.Contains("1 file(s) without an image extension", text, StringComparison.Ordinal);
+        Assert.Equal("", text);
+        Assert.Contains("filtered 12 of 14 images", error, StringComparison.Ordinal);
+        Assert.Contains("1 file(s) without an image extension", error, StringComparison.Ordinal);
         Assert.Contains("2 of 14 images failed", error, StringComparison.Ordinal);
         Assert.Contains("broken.png", error, StringComparison.Ordinal);
         Assert.Contains("empty.jpg: the file is empty", error, StringComparison.Ordinal);
@@ -124,9 +126,9 @@ public class ApplyCommandTests
         ImageFile.Save(image, input.File("a.png"));
         ImageFile.Save(image, input.File("b.png"));
         File.WriteAllText(output.File("a.png"), "already here");
-        var (code, text, _) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path, "--skip-existing");
+        var (code, _, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path, "--skip-existing");
         Assert.Equal(0, code);
-        Assert.Contains("1 already done", text, StringComparison.Ordinal);
+        Assert.Contains("1 already done", error, StringComparison.Ordinal);
         Assert.Equal("already here", File.ReadAllText(output.File("a.png")));
         Assert.True(File.Exists(output.File("b.png")));
     }
@@ -142,7 +144,7 @@ public class ApplyCommandTests
     [InlineData("corrupt", "not an image", 1)]
     [InlineData("extension", ".png, .jpg/.jpeg or .webp", 2)]
     [InlineData("channels", "does not fit an image with 1 channel", 1)]
-    [InlineData("folder", "needs --output DIR", 2)]
+    [InlineData("folder", "a folder input needs -o/--output DIR", 2)]
     [InlineData("stride", "--stride must be ≥ 1", 2)]
     [InlineData("same folder", "is the input folder", 2)]
     public void Bad_input_gets_one_line_and_a_non_zero_exit(string kind, string message, int code)
@@ -171,19 +173,6 @@ public class ApplyCommandTests
         Assert.Equal(["corrupt.png"], Directory.EnumerateFileSystemEntries(folder.Path).Select(Path.GetFileName));
     }
 
-    [Theory]
-    [InlineData("apply")]
-    [InlineData("learn")]
-    [InlineData("kernels")]
-    [InlineData("rf")]
-    [InlineData("tour")]
-    public void Every_command_has_help(string command)
-    {
-        var (code, text, _) = CliRunner.Run(command, "--help");
-        Assert.Equal(0, code);
-        Assert.Contains("Usage:", text, StringComparison.Ordinal);
-        Assert.Contains(command, text, StringComparison.Ordinal);
-    }
 
     [Fact]
     public void Unknown_options_are_parse_errors()

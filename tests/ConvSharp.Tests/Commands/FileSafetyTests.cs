@@ -43,9 +43,9 @@ public class FileSafetyTests
         File.Copy(Photos.Fixture("learn", "random3.npy"), folder.File("k.npy"));
         Assert.Contains("would replace the input", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", folder.File("k.npy"), "-o", folder.File("k.png"), "--npy"), StringComparison.Ordinal);
 
-        // learn's outputs are named for it: a target called kernel.npy in its --out folder is refused.
+        // learn's outputs are named for it: a target called kernel.npy in its -o folder is refused.
         File.Copy(Photos.Fixture("learn", "random3.npy"), folder.File("kernel.npy"));
-        Assert.Contains("would replace the input", CliRunner.RunExpectingOneLineError(2, "learn", photo, folder.File("kernel.npy"), "--size", "3", "--out", folder.Path), StringComparison.Ordinal);
+        Assert.Contains("would replace the input", CliRunner.RunExpectingOneLineError(2, "learn", photo, folder.File("kernel.npy"), "--size", "3", "-o", folder.Path), StringComparison.Ordinal);
 
         Assert.Equal(before, Hash(photo));
         Assert.False(File.Exists(folder.File("kernel.png")));
@@ -102,9 +102,9 @@ public class FileSafetyTests
 
         File.Copy(Photos.Fixture("images", "rgb.bmp"), input.File("pic.bmp"));
         File.Copy(Photos.Fixture("images", "palette.gif"), input.File("pic.gif"));
-        var (code, text, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path, "--npy");
+        var (code, _, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path, "--npy");
         Assert.True(code == 0, error);
-        Assert.Contains("filtered 4 of 4 images", text, StringComparison.Ordinal);
+        Assert.Contains("filtered 4 of 4 images", error, StringComparison.Ordinal);
         string[] expected = ["pic.bmp.npy", "pic.bmp.png", "pic.gif.npy", "pic.gif.png", "pic.jpg.jpg", "pic.jpg.npy", "pic.png.npy", "pic.png.png"];
         Assert.Equal(expected, Directory.EnumerateFiles(output.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
@@ -123,10 +123,10 @@ public class FileSafetyTests
         Directory.CreateDirectory(input.File("sub"));
         Photo(input.File("sub", "b.png"));
         Directory.CreateSymbolicLink(input.File("again"), input.File("sub"));
-        var (code, text, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path);
+        var (code, _, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path);
         Assert.True(code == 0, error);
-        Assert.Contains("filtered 2 of 2 images", text, StringComparison.Ordinal);
-        Assert.Contains("2 linked folder(s) already read passed over", text, StringComparison.Ordinal);
+        Assert.Contains("filtered 2 of 2 images", error, StringComparison.Ordinal);
+        Assert.Contains("2 linked folder(s) already read passed over", error, StringComparison.Ordinal);
         Assert.Equal(2, Directory.EnumerateFiles(output.Path, "*", SearchOption.AllDirectories).Count());
     }
 
@@ -148,9 +148,9 @@ public class FileSafetyTests
         // A run still writing holds its temporary file open (and so locked): it must survive.
         using (var writing = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.Delete))
         {
-            var (code, text, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path, "--npy");
+            var (code, _, error) = CliRunner.Run("apply", input.Path, "-k", "edge", "-o", output.Path, "--npy");
             Assert.True(code == 0, error);
-            Assert.Contains("2 temporary file(s) of an interrupted run removed", text, StringComparison.Ordinal);
+            Assert.Contains("2 temporary file(s) of an interrupted run removed", error, StringComparison.Ordinal);
         }
 
         Assert.All(stale, path => Assert.False(File.Exists(path), path));
@@ -179,12 +179,12 @@ public class FileSafetyTests
             leftovers = Directory.EnumerateFiles(output.Path, "*.tmp", SearchOption.AllDirectories).Count();
         }
 
-        var (code, text, error) = CliRunner.Run("apply", input.Path, "-k", "gaussian:3", "-o", output.Path, "--npy", "--skip-existing");
+        var (code, _, error) = CliRunner.Run("apply", input.Path, "-k", "gaussian:3", "-o", output.Path, "--npy", "--skip-existing");
         Assert.True(code == 0, error);
         Assert.Empty(Directory.EnumerateFiles(output.Path, "*.tmp", SearchOption.AllDirectories));
         if (leftovers > 0)
         {
-            Assert.Contains("temporary file(s) of an interrupted run removed", text, StringComparison.Ordinal);
+            Assert.Contains("temporary file(s) of an interrupted run removed", error, StringComparison.Ordinal);
         }
     }
 
@@ -294,9 +294,9 @@ public class FileSafetyTests
         File.WriteAllText(folder.File("afile"), "a file");
         var photo = folder.File("photo.png");
         Photo(photo);
-        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "tour", "--out", folder.File("afile")), StringComparison.Ordinal);
-        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "learn", "--out", folder.File("afile")), StringComparison.Ordinal);
-        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "kernels", "sobel-x", "--png", folder.File("afile", "k.png")), StringComparison.Ordinal);
+        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "tour", "-o", folder.File("afile")), StringComparison.Ordinal);
+        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "learn", "-o", folder.File("afile")), StringComparison.Ordinal);
+        Assert.Contains("afile is a file, not a folder", CliRunner.RunExpectingOneLineError(2, "kernels", "sobel-x", "-o", folder.File("afile", "k.png")), StringComparison.Ordinal);
         Assert.Contains("between 1 and 256", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "--threads", "0"), StringComparison.Ordinal);
         Assert.Contains("give one or the other", CliRunner.RunExpectingOneLineError(2, "apply", photo, "-k", "edge", "--format", "jpg", "-o", folder.File("o.png")), StringComparison.Ordinal);
         Assert.Contains("between 1 and 24", CliRunner.RunExpectingOneLineError(2, "kernels", "derivative:100"), StringComparison.Ordinal);

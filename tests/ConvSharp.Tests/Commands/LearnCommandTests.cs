@@ -18,15 +18,16 @@ public class LearnCommandTests
 
     private static float TrueBias(string name) => Truth.Value.GetProperty(name).GetProperty("bias").GetSingle();
 
-    private static (float[] Kernel, float Bias, string Text) Learn(TempFolder folder, params string[] args)
+    /// <summary>Runs learn; returns the kernel and bias it wrote, its result (stdout) and its notes and warnings (stderr).</summary>
+    private static (float[] Kernel, float Bias, string Text, string Notes) Learn(TempFolder folder, params string[] args)
     {
-        var (code, text, error) = CliRunner.Run(["learn", .. args, "--out", folder.Path]);
+        var (code, text, error) = CliRunner.Run(["learn", .. args, "-o", folder.Path]);
         Assert.True(code == 0, error + text);
         var kernel = Tensor.LoadNpy(folder.File("kernel.npy"));
         using var json = JsonDocument.Parse(File.ReadAllText(folder.File("kernel.json")));
         var bias = json.RootElement.GetProperty("bias").GetSingle();
         Assert.Equal(kernel.ToArray(), json.RootElement.GetProperty("kernel").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(v => v.GetSingle()));
-        return (kernel.ToArray(), bias, text);
+        return (kernel.ToArray(), bias, text, error);
     }
 
     [Theory]
@@ -36,7 +37,7 @@ public class LearnCommandTests
     public void A_random_kernel_applied_by_OpenCV_is_recovered_within_a_thousandth(string name, string size, string target)
     {
         using var folder = new TempFolder();
-        var (kernel, bias, _) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", target), "--size", size);
+        var (kernel, bias, _, _) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", target), "--size", size);
         var truth = TrueKernel(name);
         Assert.Equal(truth.Length, kernel.Length);
         var worst = kernel.Zip(truth, (a, b) => Math.Abs(a - b)).Max();
@@ -49,7 +50,7 @@ public class LearnCommandTests
     {
         using var folder = new TempFolder();
         // OpenCV's BORDER_REFLECT_101 is PyTorch's (and ConvSharp's) 'reflect'.
-        var (kernel, _, text) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random3.npy"), "--size", "3x3", "--padding", "same", "--mode", "reflect");
+        var (kernel, _, text, _) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random3.npy"), "--size", "3x3", "--padding", "same", "--mode", "reflect");
         Assert.Contains("over 65536 values", text, StringComparison.Ordinal);
         Assert.True(kernel.Zip(TrueKernel("random3"), (a, b) => Math.Abs(a - b)).Max() < 1e-3);
     }
@@ -58,9 +59,9 @@ public class LearnCommandTests
     public void A_wrong_border_mode_or_size_is_flagged_as_a_poor_fit()
     {
         using var folder = new TempFolder();
-        var (_, _, text) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random3.npy"), "--size", "3x3", "--padding", "same", "--mode", "zeros", "--epochs", "300");
-        Assert.Contains("warning: the fit is not exact", text, StringComparison.Ordinal);
-        var (_, _, wrongSize) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random5.npy"), "--size", "3x3", "--epochs", "300");
+        var (_, _, _, notes) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random3.npy"), "--size", "3x3", "--padding", "same", "--mode", "zeros", "--epochs", "300");
+        Assert.Contains("warning: the fit is not exact", notes, StringComparison.Ordinal);
+        var (_, _, _, wrongSize) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random5.npy"), "--size", "3x3", "--epochs", "300");
         Assert.Contains("Is --size right?", wrongSize, StringComparison.Ordinal);
     }
 
@@ -68,7 +69,7 @@ public class LearnCommandTests
     public void Adam_recovers_the_kernel_too()
     {
         using var folder = new TempFolder();
-        var (kernel, _, _) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random3.npy"), "--size", "3x3", "--optimizer", "adam");
+        var (kernel, _, _, _) = Learn(folder, Photos.Fixture("learn", "input.png"), Photos.Fixture("learn", "random3.npy"), "--size", "3x3", "--optimizer", "adam");
         var worst = kernel.Zip(TrueKernel("random3"), (a, b) => Math.Abs(a - b)).Max();
         Assert.True(worst < 1e-3, $"largest tap error {worst}");
     }
@@ -103,7 +104,7 @@ public class LearnCommandTests
         coffee.SaveNpy(folder.File("coffee.npy"));
         gray.SaveNpy(folder.File("edges.npy"));
         using var output = new TempFolder();
-        var (code, _, error) = CliRunner.Run("learn", folder.File("coffee.npy"), folder.File("edges.npy"), "--size", "3x3", "--channels", "full", "--out", output.Path);
+        var (code, _, error) = CliRunner.Run("learn", folder.File("coffee.npy"), folder.File("edges.npy"), "--size", "3x3", "--channels", "full", "-o", output.Path);
         Assert.True(code == 0, error);
         var learned = Tensor.LoadNpy(output.File("kernel.npy"));
         Assert.Equal([1, 3, 3, 3], learned.Shape);
@@ -114,7 +115,7 @@ public class LearnCommandTests
     public void With_no_files_it_recovers_a_hidden_Sobel_kernel_from_a_bundled_photograph()
     {
         using var folder = new TempFolder();
-        var (kernel, bias, text) = Learn(folder);
+        var (kernel, bias, text, _) = Learn(folder);
         Assert.Contains("camera.png", text, StringComparison.Ordinal);
         Assert.True(kernel.Zip(Kernels.SobelX().ToArray(), (a, b) => Math.Abs(a - b)).Max() < 1e-3);
         Assert.Equal(0f, bias, 1e-3f);
@@ -147,7 +148,7 @@ public class LearnCommandTests
             "missing" => ["learn", input, folder.File("nope.npy"), "--size", "3x3"],
             _ => new[] { "learn", input, target, "--size", "3x3", "--padding", "valid" },
         };
-        var line = CliRunner.RunExpectingOneLineError(code, [.. args, "--out", folder.File("out")]);
+        var line = CliRunner.RunExpectingOneLineError(code, [.. args, "-o", folder.File("out")]);
         Assert.Contains(message, line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder.File("out")));
     }

@@ -12,7 +12,7 @@ public class LenetCommandTests
     public void Train_writes_the_model_the_metrics_and_the_curves()
     {
         using var folder = new TempFolder();
-        var (code, output, error) = CliRunner.Run("lenet", "train", "--variant", "modern", "--epochs", "2", "--batch", "64", "--data", Subset, "--out", folder.Path, "--threads", "1");
+        var (code, output, error) = CliRunner.Run("lenet", "train", "--variant", "modern", "--epochs", "2", "--batch", "64", "--data", Subset, "-o", folder.Path, "--threads", "1");
         Assert.True(code == 0, error + output);
         Assert.Contains("test acc", output, StringComparison.Ordinal);
         using var metrics = JsonDocument.Parse(File.ReadAllText(folder.File("metrics.json")));
@@ -58,7 +58,7 @@ public class LenetCommandTests
     public void Bad_training_arguments_are_refused_before_any_work(string option, string value)
     {
         using var folder = new TempFolder();
-        var line = CliRunner.RunExpectingOneLineError(2, "lenet", "train", option, value, "--data", Subset, "--out", folder.Path);
+        var line = CliRunner.RunExpectingOneLineError(2, "lenet", "train", option, value, "--data", Subset, "-o", folder.Path);
         Assert.True(line.Contains(option, StringComparison.Ordinal) || line.Contains($"'{value}'", StringComparison.Ordinal), line);
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
@@ -68,7 +68,7 @@ public class LenetCommandTests
     {
         using var folder = new TempFolder();
         var output = folder.File("out");
-        var (code, _, error) = CliRunner.Run("lenet", "train", "--variant", "modern", "--lr", "1e30", "--epochs", "3", "--data", Subset, "--out", output, "--threads", "1");
+        var (code, _, error) = CliRunner.Run("lenet", "train", "--variant", "modern", "--lr", "1e30", "--epochs", "3", "--data", Subset, "-o", output, "--threads", "1");
         Assert.True(code == 1, error);
         var line = error.Trim().Split('\n')[^1];
         Assert.StartsWith("convsharp lenet train: error: the loss became NaN", line, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public class LenetCommandTests
     public void A_missing_data_folder_says_how_to_install_it()
     {
         using var folder = new TempFolder();
-        var line = CliRunner.RunExpectingOneLineError(1, "lenet", "train", "--data", folder.File("nowhere"), "--out", folder.File("out"));
+        var line = CliRunner.RunExpectingOneLineError(1, "lenet", "train", "--data", folder.File("nowhere"), "-o", folder.File("out"));
         Assert.Contains("apt-get install dataset-fashion-mnist", line, StringComparison.Ordinal);
     }
 
