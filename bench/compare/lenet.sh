@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The book's LeNet trained on Fashion-MNIST by ConvSharp and by PyTorch, side by side, in one command:
 #
-#   bench/compare/lenet.sh [--epochs 2] [--threads N] [--variant d2l|modern] [--rounds R] [--out DIR]
+#   bench/compare/lenet.sh [--epochs 2] [--threads N] [--variant d2l|modern] [--rounds R] [-o DIR]
 #
 # Both train the same network with the same recipe (bench/compare/lenet_torch.py is the PyTorch side)
 # on the same thread count, taking turns round after round; the table shows each epoch's
@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --variant) variant=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
+    -o|--out) out=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -29,7 +29,7 @@ dotnet build src/ConvSharp.Cli -c Release -v quiet -nologo >/dev/null
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds" >&2
   dotnet artifacts/bin/ConvSharp.Cli/release/ConvSharp.Cli.dll lenet train --variant "$variant" --epochs "$epochs" \
-    --threads "$threads" --out "$out/convsharp-$round" >&2
+    --threads "$threads" -o "$out/convsharp-$round" >&2
   /usr/bin/python3 bench/compare/lenet_torch.py --variant "$variant" --epochs "$epochs" --threads "$threads" \
     --json "$out/torch-$round.json" >/dev/null
 done
