@@ -30,7 +30,7 @@ internal static class LeNetOutputs
         var list = new JsonArray();
         foreach (var e in epochs)
         {
-            list.Add(new JsonObject
+            list.Add((JsonNode)new JsonObject // JsonNode: Add(JsonNode?), not the generic Add<T>, which NativeAOT cannot take
             {
                 ["epoch"] = e.Epoch,
                 ["loss"] = e.Loss,

@@ -83,7 +83,7 @@ internal static class LearnOutputs
         var array = new JsonArray();
         for (var i = 0; i < tensor.Shape[0]; i++)
         {
-            array.Add(Nested(tensor[i]));
+            array.Add((JsonNode)Nested(tensor[i])); // JsonNode: Add(JsonNode?), not the generic Add<T>, which NativeAOT cannot take
         }
 
         return array;
