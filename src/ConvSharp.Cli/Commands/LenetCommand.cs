@@ -24,7 +24,7 @@ internal static class LenetCommand
 
     public static Command Create()
     {
-        var command = new Command("lenet", "The book's LeNet (Dive into Deep Learning 6.6) on Fashion-MNIST: train it, or evaluate a saved model (safetensors, PyTorch's key names).");
+        var command = new Command("lenet", "The book's LeNet (Dive into Deep Learning 6.6) on Fashion-MNIST: train it, evaluate a saved model (safetensors, PyTorch's key names), or export it to ONNX.");
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(LenetExportCommand.Create());
@@ -134,23 +134,7 @@ internal static class LenetCommand
                 OutputFolder.Check(OutputFolder.Of(predictionsPath), "--predictions");
             }
 
-            var network = LeNetModel.Create(kind);
-            var saved = Safetensors.Load(weightsPath);
-            if (saved.Metadata.GetValueOrDefault("model") == "LeNet" && saved.Metadata.TryGetValue("variant", out var savedVariant) && savedVariant != Name(kind))
-            {
-                // Both variants have the same shapes, so the weights would load and score near chance.
-                throw new UsageException($"--variant {Name(kind)}, but {weightsPath} holds a LeNet ({savedVariant}) by its metadata; pass --variant {savedVariant}");
-            }
-
-            try
-            {
-                network.LoadStateDict(saved.Tensors, strict: true);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"{weightsPath} is not a LeNet ({Name(kind)}) state dict: {e.Message}", e);
-            }
-
+            var network = LeNetWeights.Load(weightsPath, kind);
             var test = FashionMnist.Load(dataFolder, train: false);
             var logits = LeNetTrainer.Logits(network, test);
             var correct = LeNetTrainer.Correct(logits, test.Labels);
