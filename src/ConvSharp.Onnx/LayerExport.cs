@@ -26,6 +26,13 @@ internal static class LayerExport
             throw new NotSupportedException($"ONNX export does not support {LayerPath.Describe(module, path)}; it exports {Supported}");
         }
 
+        // ConvSharp's 2-D layers also take an unbatched (C, H, W) input, so a 3-D activation, (N, C, L),
+        // would pass OutputDims as one unbatched image; their ONNX nodes need (N, C, H, W).
+        if (module is Conv2d or ConvTranspose2d or MaxPool2d or AvgPool2d or AdaptiveAvgPool2d && x.Dims.Length != 3)
+        {
+            throw new ArgumentException($"{LayerPath.Describe(module, path)} takes (N, C, H, W), but its input would be {x.Describe()}");
+        }
+
         var outDims = OutputDims(module, path, x);
         var output = module switch
         {

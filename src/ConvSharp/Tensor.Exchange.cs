@@ -62,7 +62,9 @@ public partial class Tensor
     /// counter: if the array changes after the tensor took part in a recorded operation and before
     /// <see cref="Backward"/>, gradients are computed from the new values, silently, exactly as
     /// <c>torch.from_numpy</c> behaves when the NumPy array is changed. Change the array before you
-    /// compute with the tensor, or after the backward pass, or wrap a copy.
+    /// compute with the tensor, or after the backward pass, or wrap a copy. Each call wraps anew, with a
+    /// counter of its own: a write through a second <c>Wrap</c> of the same array is, to the first,
+    /// a write straight to the array.
     /// </para>
     /// </remarks>
     /// <param name="data">the storage to share, row-major, exactly as many elements as the shape holds</param>

@@ -64,8 +64,9 @@ public partial class Tensor
         CopyFromUnchecked(source);
     }
 
+    // The arrays, not the storages: two Tensor.Wrap calls over one array have storages of their own.
     private Tensor Unaliased(Tensor source) =>
-        ReferenceEquals(source.Storage, Storage) ? new Tensor(source.ToArray(), (int[])source.Dims.Clone()) : source;
+        ReferenceEquals(source.Storage.Data, Storage.Data) ? new Tensor(source.ToArray(), (int[])source.Dims.Clone()) : source;
 
     private void CheckBroadcastsTo(Tensor value)
     {

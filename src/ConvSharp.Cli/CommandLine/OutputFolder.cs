@@ -89,4 +89,8 @@ internal static class OutputFolder
 
     /// <summary>The folder a file will be written into.</summary>
     public static string Of(string file) => Path.GetDirectoryName(Path.GetFullPath(file))!;
+
+    /// <summary>Whether an output path means a folder: one that exists, or a name that ends in a separator.</summary>
+    public static bool IsFolderTarget(string target) =>
+        Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar);
 }

@@ -101,7 +101,8 @@ internal static class KernelsCommand
         writer.WriteStartObject();
         writer.WriteString("name", name);
         JsonText.Numbers(writer, "shape", weight.Shape);
-        writer.WriteNumber("sum", weight.Sum().Item());
+        // In double: taps near float's limit (3e38) would add up to infinity, which JSON cannot hold.
+        writer.WriteNumber("sum", weight.ToArray().Sum(tap => (double)tap));
         writer.WritePropertyName("taps");
         JsonText.Tensor(writer, weight);
         writer.WriteEndObject();

@@ -8,8 +8,9 @@ namespace ConvSharp.Cli.Commands;
 
 /// <summary>
 /// <c>convsharp learn</c>: recover the kernel that maps an image to its filtered copy. The result
-/// on stdout is the fit: final loss, kernel and bias (and, in the demo, how close it came); the
-/// plan, the epochs, warnings and "wrote …" go to stderr.
+/// on stdout is the plan line ("learning a 3×3 kernel … from … to …") and the fit: final loss,
+/// kernel and bias (and, in the demo, how close it came). The plan stays on stdout so that a
+/// failure during the fit is still one line on stderr; the epochs, warnings and "wrote …" go there.
 /// </summary>
 internal static class LearnCommand
 {

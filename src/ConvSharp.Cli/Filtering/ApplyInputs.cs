@@ -91,7 +91,7 @@ internal sealed class ApplyInputs
         }
 
         // "out.png" for many pictures is almost surely a slip; a folder with such a name exists already or ends in '/'.
-        var asFolder = Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar);
+        var asFolder = OutputFolder.IsFolderTarget(target);
         if (!asFolder && ImageFile.ReadableExtensions.Contains(Path.GetExtension(target)))
         {
             throw new UsageException($"--output {target} names a file, but {what} need an output folder; end it with / if a folder of that name is meant");

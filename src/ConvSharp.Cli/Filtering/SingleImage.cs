@@ -14,7 +14,7 @@ internal static class SingleImage
     {
         var fromStdin = source == CliOptions.Standard;
         var toStdout = target == CliOptions.Standard;
-        if (fromStdin && target is null)
+        if (fromStdin && (target is null || OutputFolder.IsFolderTarget(target)))
         {
             throw new UsageException("the input - is standard input, which has no name to make an output's from: give -o FILE, or -o - for standard output");
         }
@@ -84,7 +84,7 @@ internal static class SingleImage
     private static string Destination(ApplyJob job, string source, string? target) => target switch
     {
         null => job.OutputName($"{Path.GetFileNameWithoutExtension(source)}.{job.Kernel.Label}{Path.GetExtension(source)}"),
-        _ when Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar) =>
+        _ when OutputFolder.IsFolderTarget(target) =>
             Path.Combine(target, job.OutputName(Path.GetFileName(source))),
         _ => target,
     };

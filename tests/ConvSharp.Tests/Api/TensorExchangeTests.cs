@@ -250,4 +250,17 @@ public class TensorExchangeTests
 
         return result;
     }
+
+    [Fact]
+    public void Copies_between_two_wraps_of_one_array_read_before_they_write()
+    {
+        var array = new float[] { 0, 1, 2, 3, 4, 5, 6, 7 };
+        var (a, b) = (Tensor.Wrap(array), Tensor.Wrap(array));
+        a[1..].CopyFrom(b[..7]); // overlapping, shifted by one: a forward loop would smear array[0]
+        Assert.Equal([0f, 0, 1, 2, 3, 4, 5, 6], array);
+
+        var square = new float[] { 1, 2, 3, 4 };
+        Tensor.Wrap(square, 2, 2).CopyFrom(Tensor.Wrap(square, 2, 2).T);
+        Assert.Equal([1f, 3, 2, 4], square);
+    }
 }

@@ -133,6 +133,12 @@ public class CliHabitsTests
         Assert.DoesNotContain("0.100000", text, StringComparison.Ordinal);
         using var inline = JsonDocument.Parse(text);
         Assert.Equal([0.1f, -0.3f], inline.RootElement.GetProperty("taps")[0].EnumerateArray().Select(e => e.GetSingle()));
+
+        // Taps whose float sum would be infinity still make JSON: the sum is taken in double.
+        (code, text, error) = CliRunner.Run("kernels", "[[3e38, 3e38]]", "--json");
+        Assert.True(code == 0, error);
+        using var huge = JsonDocument.Parse(text);
+        Assert.Equal(6e38, huge.RootElement.GetProperty("sum").GetDouble(), 1e33);
     }
 
     [Fact]

@@ -113,6 +113,7 @@ public class StandardStreamTests
 
     [Theory]
     [InlineData("no output", "give -o FILE, or -o - for standard output")]
+    [InlineData("stdin into a folder", "has no name to make an output's from")]
     [InlineData("stdin among others", "must be the only input")]
     [InlineData("npy beside stdout", "use --format npy")]
     [InlineData("npy format to a file", "--format npy writes the raw response to standard output")]
@@ -125,6 +126,7 @@ public class StandardStreamTests
         string[] args = kind switch
         {
             "no output" => ["apply", "-", "-k", "edge"],
+            "stdin into a folder" => ["apply", "-", "-k", "edge", "-o", folder.Path + "/"],
             "stdin among others" => ["apply", "-", camera, "-k", "edge", "-o", folder.File("out")],
             "npy beside stdout" => ["apply", camera, "-k", "edge", "--npy", "-o", "-"],
             "npy format to a file" => ["apply", camera, "-k", "edge", "--format", "npy", "-o", folder.File("x.png")],

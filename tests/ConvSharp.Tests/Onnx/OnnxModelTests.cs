@@ -148,6 +148,13 @@ public class OnnxModelTests
         Assert.Contains("expects (N, 2, H, W), but its input is (N, 3, 8, 8)", norm.Message, StringComparison.Ordinal);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => OnnxExport.ToBytes(new ReLU(), 1, 0, 8));
+
+        // ConvSharp would run these on (N, 3, 72) as on an unbatched image; ONNX's nodes could not.
+        foreach (var layer in new Module[] { new Conv2d(1, 4, kernelSize: 3), new MaxPool2d(2) })
+        {
+            var flat = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(new Sequential(new Flatten(2), layer), 3, 9, 8));
+            Assert.EndsWith("at '1' takes (N, C, H, W), but its input would be (N, 3, 72)", flat.Message, StringComparison.Ordinal);
+        }
     }
 
     private static float[] Floats(byte[] raw)

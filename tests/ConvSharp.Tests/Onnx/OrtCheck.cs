@@ -62,7 +62,8 @@ internal static class OrtCheck
         return bytes;
     }
 
-    public static void AssertClose(Tensor expected, Tensor actual)
+    /// <summary>Asserts that <paramref name="actual"/> is within <see cref="Tolerance"/> of <paramref name="expected"/>; returns the largest difference.</summary>
+    public static float AssertClose(Tensor expected, Tensor actual)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         var (e, a) = (expected.ToArray(), actual.ToArray());
@@ -79,6 +80,7 @@ internal static class OrtCheck
         Assert.True(
             Math.Abs(e[worst] - a[worst]) <= Tolerance,
             $"ONNX Runtime gives {a[worst]} at flat index {worst} of {string.Join("×", expected.Shape)}, ConvSharp {e[worst]}");
+        return Math.Abs(e[worst] - a[worst]);
     }
 
     /// <summary>Runs an ONNX model on <paramref name="input"/> in ONNX Runtime (CPU) and returns its only output.</summary>
