@@ -20,14 +20,8 @@ internal static class ConvExport
             pads = [0, 0, 0, 0];
         }
 
-        List<string> inputs = [input, g.Weight(conv.Weight, LayerPath.Child(path, "weight"))];
-        if (conv.Bias is { } bias)
-        {
-            inputs.Add(g.Weight(bias, LayerPath.Child(path, "bias")));
-        }
-
         return g.Node(
-            "Conv", path, inputs,
+            "Conv", path, Inputs(g, path, input, conv.Weight, conv.Bias),
             Ints("kernel_shape", conv.KernelSize.H, conv.KernelSize.W),
             Ints("strides", conv.Stride.H, conv.Stride.W),
             Ints("dilations", conv.Dilation.H, conv.Dilation.W),
@@ -37,19 +31,25 @@ internal static class ConvExport
 
     public static string ConvTranspose2d(GraphBuilder g, ConvTranspose2d conv, string path, Activation x)
     {
-        List<string> inputs = [x.Name, g.Weight(conv.Weight, LayerPath.Child(path, "weight"))];
-        if (conv.Bias is { } bias)
-        {
-            inputs.Add(g.Weight(bias, LayerPath.Child(path, "bias")));
-        }
-
         return g.Node(
-            "ConvTranspose", path, inputs,
+            "ConvTranspose", path, Inputs(g, path, x.Name, conv.Weight, conv.Bias),
             Ints("kernel_shape", conv.KernelSize.H, conv.KernelSize.W),
             Ints("strides", conv.Stride.H, conv.Stride.W),
             Ints("dilations", conv.Dilation.H, conv.Dilation.W),
             Ints("pads", conv.Padding.H, conv.Padding.W, conv.Padding.H, conv.Padding.W),
             Ints("output_padding", conv.OutputPadding.H, conv.OutputPadding.W),
             Int("group", conv.Groups));
+    }
+
+    /// <summary>The node's inputs as ONNX orders them: the activation, the weight, then the bias if there is one.</summary>
+    private static List<string> Inputs(GraphBuilder g, string path, string input, Tensor weight, Tensor? bias)
+    {
+        List<string> inputs = [input, g.Weight(weight, LayerPath.Child(path, "weight"))];
+        if (bias is not null)
+        {
+            inputs.Add(g.Weight(bias, LayerPath.Child(path, "bias")));
+        }
+
+        return inputs;
     }
 }

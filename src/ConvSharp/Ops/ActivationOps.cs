@@ -10,23 +10,15 @@ internal static class ActivationOps
     public delegate void BinaryKernel(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result);
 
     /// <summary>A new contiguous tensor of x's shape, kernel(x); large tensors in chunks over the threads.</summary>
-    public static unsafe Tensor Map(Tensor x, UnaryKernel kernel)
+    public static Tensor Map(Tensor x, UnaryKernel kernel)
     {
         var result = Tensor.Uninitialized((int[])x.Dims.Clone());
-        var source = x.ContiguousSpan();
-        fixed (float* xs = source, ys = result.Storage.Data)
-        {
-            // In bounds: every chunk [start, start + count) lies in both spans, each source.Length long.
-            var (xp, yp) = ((nint)xs, (nint)ys);
-            ElementChunks.For(source.Length, (start, count) =>
-                kernel(new ReadOnlySpan<float>((float*)xp + start, count), new Span<float>((float*)yp + start, count)));
-        }
-
+        ElementChunks.Map(x.ContiguousSpan(), result.Storage.Data, kernel);
         return result;
     }
 
     /// <summary>A new contiguous tensor of a's shape, kernel(a, b); b has a's shape.</summary>
-    public static unsafe Tensor Zip(Tensor a, Tensor b, BinaryKernel kernel)
+    public static Tensor Zip(Tensor a, Tensor b, BinaryKernel kernel)
     {
         if (!Shapes.Equal(a.Dims, b.Dims))
         {
@@ -34,17 +26,7 @@ internal static class ActivationOps
         }
 
         var result = Tensor.Uninitialized((int[])a.Dims.Clone());
-        var first = a.ContiguousSpan();
-        fixed (float* ap = first, bp = b.ContiguousSpan(), rp = result.Storage.Data)
-        {
-            // In bounds: every chunk [start, start + count) lies in the three spans, each first.Length long.
-            var (aa, bb, rr) = ((nint)ap, (nint)bp, (nint)rp);
-            ElementChunks.For(first.Length, (start, count) => kernel(
-                new ReadOnlySpan<float>((float*)aa + start, count),
-                new ReadOnlySpan<float>((float*)bb + start, count),
-                new Span<float>((float*)rr + start, count)));
-        }
-
+        ElementChunks.Zip(a.ContiguousSpan(), b.ContiguousSpan(), result.Storage.Data, kernel);
         return result;
     }
 

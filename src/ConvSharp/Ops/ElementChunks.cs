@@ -30,4 +30,30 @@ internal static class ElementChunks
             body(start, Math.Min(Elements, length - start));
         });
     }
+
+    /// <summary>kernel(source, result) chunk by chunk over the threads (see <see cref="For"/>); both spans are equally long.</summary>
+    public static unsafe void Map(ReadOnlySpan<float> source, Span<float> result, ActivationOps.UnaryKernel kernel)
+    {
+        fixed (float* xs = source, ys = result)
+        {
+            // In bounds: every chunk [start, start + count) lies in both spans, each source.Length long.
+            var (xp, yp) = ((nint)xs, (nint)ys);
+            For(source.Length, (start, count) =>
+                kernel(new ReadOnlySpan<float>((float*)xp + start, count), new Span<float>((float*)yp + start, count)));
+        }
+    }
+
+    /// <summary>kernel(a, b, result) chunk by chunk over the threads (see <see cref="For"/>); the three spans are equally long.</summary>
+    public static unsafe void Zip(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result, ActivationOps.BinaryKernel kernel)
+    {
+        fixed (float* ap = a, bp = b, rp = result)
+        {
+            // In bounds: every chunk [start, start + count) lies in the three spans, each a.Length long.
+            var (aa, bb, rr) = ((nint)ap, (nint)bp, (nint)rp);
+            For(a.Length, (start, count) => kernel(
+                new ReadOnlySpan<float>((float*)aa + start, count),
+                new ReadOnlySpan<float>((float*)bb + start, count),
+                new Span<float>((float*)rr + start, count)));
+        }
+    }
 }

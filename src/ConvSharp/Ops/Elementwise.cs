@@ -9,7 +9,7 @@ namespace ConvSharp.Ops;
 /// </summary>
 internal static class Elementwise
 {
-    public static unsafe Tensor Map<TOp>(Tensor x, TOp op)
+    public static Tensor Map<TOp>(Tensor x, TOp op)
         where TOp : struct, IUnaryOperator
     {
         var source = x.ContiguousSpan();
@@ -21,14 +21,7 @@ internal static class Elementwise
             return tensor;
         }
 
-        fixed (float* xs = source, ys = result)
-        {
-            // In bounds: every chunk [start, start + count) lies in both spans, each result.Length long.
-            var (xp, yp) = ((nint)xs, (nint)ys);
-            ElementChunks.For(result.Length, (start, count) =>
-                ElementwiseLoops.Map(new ReadOnlySpan<float>((float*)xp + start, count), new Span<float>((float*)yp + start, count), op));
-        }
-
+        ElementChunks.Map(source, result, (x, y) => ElementwiseLoops.Map(x, y, op));
         return tensor;
     }
 
@@ -61,7 +54,7 @@ internal static class Elementwise
         return tensor;
     }
 
-    private static unsafe void ZipContiguous<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float[] result, TOp op)
+    private static void ZipContiguous<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float[] result, TOp op)
         where TOp : struct, IBinaryOperator
     {
         if (ElementChunks.RunsInline(result.Length))
@@ -70,16 +63,7 @@ internal static class Elementwise
             return;
         }
 
-        fixed (float* ap = a, bp = b, rp = result)
-        {
-            // In bounds: every chunk [start, start + count) lies in the three spans, each result.Length long.
-            var (aa, bb, rr) = ((nint)ap, (nint)bp, (nint)rp);
-            ElementChunks.For(result.Length, (start, count) => ElementwiseLoops.Zip(
-                new ReadOnlySpan<float>((float*)aa + start, count),
-                new ReadOnlySpan<float>((float*)bb + start, count),
-                new Span<float>((float*)rr + start, count),
-                op));
-        }
+        ElementChunks.Zip(a, b, result, (x, y, r) => ElementwiseLoops.Zip(x, y, r, op));
     }
 
     /// <summary>destination[i] = op(destination[i], source[i]) over a strided destination view, source broadcast to it.</summary>
