@@ -49,6 +49,9 @@ internal sealed class CliContext
 
     public bool StandardInputIsTerminal => _streams.InputIsTerminal();
 
+    /// <summary>The file behind standard input, when there is one (see <see cref="StandardStreams.InputFile"/>).</summary>
+    public string? StandardInputFile => _streams.InputFile();
+
     public bool StandardOutputIsTerminal => _streams.OutputIsTerminal();
 
     public static CliContext For(ParseResult parseResult, StandardStreams streams)

@@ -65,7 +65,7 @@ internal static class LearnCommand
                 rate,
                 !parseResult.GetValue(noBias));
             var folder = parseResult.GetValue(output)!;
-            var plan = PlanOutputs(folder, inputPath, targetPath);
+            var plan = PlanOutputs(folder, inputPath, targetPath, context.StandardInputFile);
             if (inputPath is null)
             {
                 return LearnDemo.Run(context, options, folder, plan);
@@ -95,14 +95,14 @@ internal static class LearnCommand
     public const int MaxEpochs = 1_000_000;
 
     /// <summary>Before any work: none of the files learn writes may be one it reads, and the folder must take them.</summary>
-    private static FilePlan PlanOutputs(string folder, string? input, string? target)
+    private static FilePlan PlanOutputs(string folder, string? input, string? target, string? standardInputFile)
     {
         var plan = new FilePlan();
         foreach (var path in new[] { input, target })
         {
-            if (path is not null && path != CliOptions.Standard)
+            if ((path == CliOptions.Standard ? standardInputFile : path) is { } read)
             {
-                plan.Reads(path);
+                plan.Reads(read);
             }
         }
 

@@ -47,9 +47,9 @@ internal static class SingleImage
 
         // Before any work: the outputs must not be the inputs, whatever the links.
         var plan = new FilePlan();
-        if (!fromStdin)
+        if ((fromStdin ? context.StandardInputFile : source) is { } read)
         {
-            plan.Reads(source);
+            plan.Reads(read);
         }
 
         if (job.Kernel.File is { } kernelFile)

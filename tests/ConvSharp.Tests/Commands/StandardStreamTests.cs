@@ -1,3 +1,6 @@
+using System.Globalization;
+using ConvSharp.Cli;
+using ConvSharp.Cli.CommandLine;
 using ConvSharp.Imaging;
 using ConvSharp.Interop;
 using ConvSharp.Tests.Support;
@@ -139,5 +142,38 @@ public class StandardStreamTests
         Assert.Empty(bytes);
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    /// <summary>
+    /// <c>convsharp apply - -o photo.png &lt; photo.png</c>: standard input is the very file the
+    /// output would replace (the process finds it through /proc/self/fd/0; here the test names it).
+    /// </summary>
+    [Theory]
+    [InlineData("apply")]
+    [InlineData("learn")]
+    public void An_output_may_not_replace_the_file_behind_standard_input(string command)
+    {
+        using var folder = new TempFolder();
+        var photo = folder.File("photo.png");
+        File.Copy(Photos.Data("camera.png"), photo);
+        var before = File.ReadAllBytes(photo);
+        string[] args = command == "apply"
+            ? ["apply", "-", "-k", "sobel-x", "-o", photo]
+            : ["learn", "-", Photos.Data("camera.png"), "--size", "3", "-o", folder.Path];
+        if (command == "learn")
+        {
+            File.Move(photo, Path.Combine(folder.Path, "loss.png")); // one of the files learn writes
+            photo = Path.Combine(folder.Path, "loss.png");
+        }
+
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+        using var stdin = new MemoryStream(before);
+        using var stdout = new MemoryStream();
+        var streams = new StandardStreams(() => stdin, () => stdout) { InputFile = () => photo };
+
+        Assert.Equal(2, CliApp.Run(args, output, error, streams));
+        Assert.Contains("would replace the input", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(photo));
     }
 }
