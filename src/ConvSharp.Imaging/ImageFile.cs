@@ -140,14 +140,19 @@ public static class ImageFile
     }
 
     /// <summary>Writes a picture filled a band at a time (<see cref="PictureRows"/>), by the extension of <paramref name="path"/>.</summary>
-    internal static void SavePicture(PictureRows picture, string path, int quality = 95) => WriteEncoded(picture.Bitmap, FormatFor(path), path, quality);
+    /// <param name="picture">the picture</param>
+    /// <param name="path">where</param>
+    /// <param name="quality">JPEG and WebP quality</param>
+    /// <param name="onEncoded">called once the picture is encoded, before the file is flushed and put in place (for timing)</param>
+    internal static void SavePicture(PictureRows picture, string path, int quality = 95, Action? onEncoded = null) =>
+        WriteEncoded(picture.Bitmap, FormatFor(path), path, quality, onEncoded);
 
     /// <summary>
     /// Encodes straight into the temporary file (no second copy of the encoded image in memory),
     /// through a stream whose callbacks never throw into native code (<see cref="GuardedWStream"/>):
     /// a full disk is an <see cref="IOException"/> here, not the end of the process.
     /// </summary>
-    private static void WriteEncoded(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality)
+    private static void WriteEncoded(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, Action? onEncoded = null)
     {
         using var file = AtomicFile.Create(path);
         bool encoded;
@@ -169,6 +174,7 @@ public static class ImageFile
             throw new IOException($"cannot write {path}: SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} picture as {format}");
         }
 
+        onEncoded?.Invoke();
         file.Commit();
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using ConvSharp.Cli.CommandLine;
 using ConvSharp.Cli.Filtering;
 using ConvSharp.Imaging;
@@ -60,10 +61,11 @@ internal static class ApplyCommand
             Description = $"Images filtered at once, 1 to {FolderRun.MaxThreads} (default: one per core).",
             DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, FolderRun.MaxThreads),
         };
+        var profile = new Option<bool>("--profile") { Description = "Print where the time went, stage by stage (decode, to float, filter, map, quantise, encode, write), in ms per image, to standard error." };
 
         var command = new Command("apply", "Filter images, files or folders of them, with a kernel; write pictures of the response.")
         {
-            inputs, kernel, convolve, padding, mode, stride, map, npy, output, format, shard, skipExisting, threads,
+            inputs, kernel, convolve, padding, mode, stride, map, npy, output, format, shard, skipExisting, threads, profile,
         };
         CliHelp.Examples(
             command,
@@ -86,20 +88,23 @@ internal static class ApplyCommand
             var job = new ApplyJob(KernelSpec.Parse(parseResult.GetValue(kernel)!), settings, parseResult.GetValue(format), parseResult.GetValue(npy));
             var sources = parseResult.GetValue(inputs)!;
             var target = parseResult.GetValue(output);
-            if (sources.Length > 1 || Directory.Exists(sources[0]))
-            {
-                var gathered = ApplyInputs.Gather(sources, target);
-                var shardText = parseResult.GetValue(shard);
-                var run = new FolderRun(job, threadCount, parseResult.GetValue(skipExisting));
-                return run.Run(context, gathered, target!, shardText is null ? (1, 1) : ArgumentParsing.Shard(shardText));
-            }
-
-            if (parseResult.GetValue(shard) is not null)
+            var folder = sources.Length > 1 || Directory.Exists(sources[0]);
+            if (!folder && parseResult.GetValue(shard) is not null)
             {
                 throw new UsageException("--shard splits many images, but the input is a single file");
             }
 
-            return SingleImage.Run(context, job, sources[0], target);
+            var started = ApplyProfile.Now();
+            var code = folder
+                ? new FolderRun(job, threadCount, parseResult.GetValue(skipExisting)).Run(
+                    context, ApplyInputs.Gather(sources, target), target!, parseResult.GetValue(shard) is { } shardText ? ArgumentParsing.Shard(shardText) : (1, 1))
+                : SingleImage.Run(context, job, sources[0], target);
+            if (parseResult.GetValue(profile))
+            {
+                job.Profile.Print(context.Error, Stopwatch.GetElapsedTime(started), folder ? threadCount : 1);
+            }
+
+            return code;
         }));
         return command;
     }

@@ -16,6 +16,9 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     /// <summary>Floats of one band; tests make it small to cut images into many bands.</summary>
     public long BandFloats { get; init; } = BandedFilter.BandFloats;
 
+    /// <summary>Where the time goes, summed over every image this job filters.</summary>
+    public ApplyProfile Profile { get; init; } = new();
+
     /// <summary>Filters <paramref name="input"/> into <paramref name="output"/>; returns the display mapping used.</summary>
     public DisplayMap Run(string input, string output)
     {
@@ -32,9 +35,11 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
 
     private DisplayMap Filter(string input, string output)
     {
+        var t = ApplyProfile.Now();
         var (width, height) = ImageFile.Dimensions(input);
         CheckOutputSize(input, width, height);
         using var image = ImageFile.Open(input);
+        t = Profile.Lap(ApplyProfile.Stage.Decode, t);
         var filter = ImageFilter.For(Kernel, image.Channels, Settings.Convolve);
         var map = Settings.Map ?? ImageFilter.ChooseMap(Kernel);
         var pictureChannels = DisplayMapping.PictureChannels(map, filter.OutputChannels);
@@ -45,26 +50,42 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         }
 
         var bands = new BandedFilter(image, filter, Settings, pictureChannels, BandFloats);
-        var single = bands.Bands == 1 ? bands.Band(0) : null;
-        var mapping = single is null ? Fit(bands, map) : Display.Fit(map, Display.DefaultSaturate, single.ToArray());
+        var single = bands.Bands == 1 ? Response(bands, 0, ref t) : null;
+        var mapping = single is null ? Fit(bands, map, ref t) : Display.Fit(map, Display.DefaultSaturate, single.AsReadOnlySpan());
 
         using var picture = new PictureRows(pictureChannels, bands.OutputHeight, bands.OutputWidth);
         using var npy = WriteNpy ? new NpyRows(Path.ChangeExtension(output, ".npy"), bands.OutputChannels, bands.OutputHeight, bands.OutputWidth) : null;
         var mapped = new float[(long)pictureChannels * bands.BandRows * bands.OutputWidth];
         for (var band = 0; band < bands.Bands; band++)
         {
-            var response = (single ?? bands.Band(band)).ToArray();
+            var response = (single ?? Response(bands, band, ref t)).AsReadOnlySpan();
             var (first, count) = bands.Rows(band);
             var plane = count * bands.OutputWidth;
             mapping.Apply(response, bands.OutputChannels, plane, mapped);
+            t = Profile.Lap(ApplyProfile.Stage.Map, t);
             picture.Write(first, count, mapped);
+            t = Profile.Lap(ApplyProfile.Stage.Quantise, t);
             npy?.Write(first, count, response);
             image.ReleaseRowsBefore(bands.FirstRowNeededAfter(band));
+            t = Profile.Lap(ApplyProfile.Stage.Write, t);
         }
 
         npy?.Commit();
-        ImageFile.SavePicture(picture, output);
+        t = Profile.Lap(ApplyProfile.Stage.Write, t);
+        ImageFile.SavePicture(picture, output, onEncoded: () => t = Profile.Lap(ApplyProfile.Stage.Encode, t));
+        Profile.Lap(ApplyProfile.Stage.Write, t);
+        Profile.Done();
         return map;
+    }
+
+    /// <summary>The response to one band, its two stages timed.</summary>
+    private Tensor Response(BandedFilter bands, int band, ref long t)
+    {
+        var slab = bands.Slab(band);
+        t = Profile.Lap(ApplyProfile.Stage.ToFloat, t);
+        var response = bands.Filter(slab);
+        t = Profile.Lap(ApplyProfile.Stage.Filter, t);
+        return response;
     }
 
     /// <summary>
@@ -104,7 +125,7 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     }
 
     /// <summary>The map's statistics over every band: one pass for the range, a second for the scale of abs and signed.</summary>
-    private static DisplayMapping Fit(BandedFilter bands, DisplayMap map)
+    private DisplayMapping Fit(BandedFilter bands, DisplayMap map, ref long t)
     {
         if (!DisplayMapping.NeedsRange(map))
         {
@@ -115,7 +136,8 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         var statistics = new ResponseStatistics(count, Display.DefaultSaturate);
         for (var band = 0; band < bands.Bands; band++)
         {
-            statistics.Observe(bands.Band(band).ToArray());
+            statistics.Observe(Response(bands, band, ref t).AsReadOnlySpan());
+            t = Profile.Lap(ApplyProfile.Stage.Map, t);
         }
 
         if (!DisplayMapping.NeedsScale(map))
@@ -125,7 +147,8 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
 
         for (var band = 0; band < bands.Bands; band++)
         {
-            statistics.ObserveAgain(bands.Band(band).ToArray());
+            statistics.ObserveAgain(Response(bands, band, ref t).AsReadOnlySpan());
+            t = Profile.Lap(ApplyProfile.Stage.Map, t);
         }
 
         return new DisplayMapping(map, statistics.Min, statistics.Max, statistics.Scale());

@@ -60,7 +60,13 @@ internal sealed class BandedFilter
     public (int First, int Count) Rows(int band) => (band * BandRows, Math.Min(BandRows, OutputHeight - (band * BandRows)));
 
     /// <summary>The response to band <paramref name="band"/>: (OC, rows, OW).</summary>
-    public Tensor Band(int band)
+    public Tensor Band(int band) => Filter(Slab(band));
+
+    /// <summary>The response to a <see cref="Slab"/>: (OC, rows, OW).</summary>
+    public Tensor Filter(Tensor slab) => _filter.Apply(slab, _settings, _pads.Left, _pads.Right);
+
+    /// <summary>The image rows band <paramref name="band"/> reads, as floats with the vertical border in place: (C, rows, W).</summary>
+    public Tensor Slab(int band)
     {
         var (first, count) = Rows(band);
         var (c, w, stride) = (_image.Channels, _image.Width, _settings.Stride);
@@ -106,7 +112,7 @@ internal sealed class BandedFilter
             }
         }
 
-        return _filter.Apply(new Tensor(slab, [c, needed, w]), _settings, _pads.Left, _pads.Right); // takes the array, no copy
+        return new Tensor(slab, [c, needed, w]); // takes the array, no copy
     }
 
     /// <summary>
