@@ -22,14 +22,23 @@ internal readonly record struct DisplayMapping(DisplayMap Map, float Min, float 
     /// </summary>
     public void Apply(ReadOnlySpan<float> response, int channels, int plane, Span<float> picture)
     {
-        if (Map != DisplayMap.Signed)
+        var values = response[..(channels * plane)];
+        var mapped = picture[..(channels * plane)];
+        var range = Max - Min;
+        switch (Map)
         {
-            for (var i = 0; i < channels * plane; i++)
-            {
-                picture[i] = Gray(response[i]);
-            }
-
-            return;
+            case DisplayMap.Clamp:
+                PixelLoops.Clamp(values, mapped);
+                return;
+            case DisplayMap.Normalize when range > 0:
+                PixelLoops.Normalize(values, Min, range, mapped);
+                return;
+            case DisplayMap.Abs when Scale > 0:
+                PixelLoops.Abs(values, Scale, mapped);
+                return;
+            case DisplayMap.Normalize or DisplayMap.Abs:
+                mapped.Clear(); // a constant response, or one that is all zeros: black
+                return;
         }
 
         for (var p = 0; p < plane; p++)
@@ -44,16 +53,5 @@ internal readonly record struct DisplayMapping(DisplayMap Map, float Min, float 
 
             (picture[p], picture[plane + p], picture[(2 * plane) + p]) = Display.SignedColor(Scale > 0 ? strongest / Scale : 0f);
         }
-    }
-
-    private float Gray(float v)
-    {
-        var range = Max - Min;
-        return Map switch
-        {
-            DisplayMap.Clamp => Math.Clamp(v, 0f, 1f),
-            DisplayMap.Normalize => range > 0 ? (v - Min) / range : 0f,
-            _ => Scale > 0 ? Math.Min(MathF.Abs(v) / Scale, 1f) : 0f,
-        };
     }
 }

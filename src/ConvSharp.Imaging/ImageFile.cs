@@ -39,10 +39,23 @@ public static class ImageFile
     /// </summary>
     /// <exception cref="FileNotFoundException">there is no such file</exception>
     /// <exception cref="InvalidDataException">the file is empty, truncated, corrupt, not an image, or too large</exception>
-    public static ImageRaster Open(string path, ImageLoadOptions? options = null)
+    public static ImageRaster Open(string path, ImageLoadOptions? options = null) => Open(path, options, beforeDecode: null);
+
+    /// <summary>
+    /// <see cref="Open(string, ImageLoadOptions?)"/> that first shows the upright width and height
+    /// to <paramref name="beforeDecode"/>, which may refuse the image by throwing before anything
+    /// is decoded: one opening of the file where <see cref="Dimensions"/> then Open would take two.
+    /// </summary>
+    internal static ImageRaster Open(string path, ImageLoadOptions? options, Action<int, int>? beforeDecode)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var codec = OpenCodec(path);
+        if (beforeDecode is not null)
+        {
+            var (width, height) = UprightSize(codec);
+            beforeDecode(width, height);
+        }
+
         return ImageRaster.Decode(codec, path, options ?? ImageLoadOptions.Default);
     }
 
@@ -56,6 +69,12 @@ public static class ImageFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var codec = OpenCodec(path);
+        return UprightSize(codec);
+    }
+
+    /// <summary>The width and height as shown, after the EXIF orientation (which may swap them).</summary>
+    private static (int Width, int Height) UprightSize(SKCodec codec)
+    {
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         return codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom
             ? (height, width)

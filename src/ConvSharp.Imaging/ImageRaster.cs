@@ -16,6 +16,9 @@ public sealed unsafe class ImageRaster : IDisposable
 {
     private const int ChunkBytes = 4 << 20;
 
+    /// <summary>Level v as the float v / 255, for v = 0 … 255.</summary>
+    private static readonly float[] Levels = [.. Enumerable.Range(0, 256).Select(v => v / 255f)];
+
     private readonly nint[] _chunks;
     private readonly int _rowsPerChunk;
     private readonly int _bytesPerPixel;
@@ -152,20 +155,27 @@ public sealed unsafe class ImageRaster : IDisposable
     /// Rows [<paramref name="y0"/>, <paramref name="y0"/> + <paramref name="count"/>) as floats in
     /// [0, 1], channel-major: destination[(c·count + r)·Width + x].
     /// </summary>
-    public void ReadRows(int y0, int count, Span<float> destination)
+    public void ReadRows(int y0, int count, Span<float> destination) => ReadRows(y0, count, destination, (long)count * Width);
+
+    /// <summary>
+    /// <see cref="ReadRows(int, int, Span{float})"/> into planes <paramref name="planeStride"/>
+    /// floats apart: destination[c·planeStride + r·Width + x], so rows can go straight into their
+    /// place in a larger (C, rows, W) buffer.
+    /// </summary>
+    internal void ReadRows(int y0, int count, Span<float> destination, long planeStride)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(y0);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(y0, Height - count);
-        if (destination.Length < (long)Channels * count * Width)
+        ArgumentOutOfRangeException.ThrowIfLessThan(planeStride, (long)count * Width);
+        if (count > 0 && destination.Length < ((Channels - 1) * planeStride) + ((long)count * Width))
         {
-            throw new ArgumentException($"{Channels}×{count}×{Width} floats are needed, but the destination holds {destination.Length}", nameof(destination));
+            throw new ArgumentException($"{Channels} planes of {count}×{Width} floats, {planeStride} apart, are needed, but the destination holds {destination.Length}", nameof(destination));
         }
 
-        var plane = (long)count * Width;
         for (var r = 0; r < count; r++)
         {
-            ConvertRow(y0 + r, destination, r * (long)Width, plane);
+            ConvertRow(y0 + r, destination, r * (long)Width, planeStride);
         }
     }
 
@@ -257,6 +267,12 @@ public sealed unsafe class ImageRaster : IDisposable
             var mirrored = _origin is SKEncodedOrigin.TopRight or SKEncodedOrigin.BottomRight;
             var sy = _origin is SKEncodedOrigin.BottomRight or SKEncodedOrigin.BottomLeft ? _storedHeight - 1 - y : y;
             var first = StoredPixel(sy, mirrored ? _storedWidth - 1 : 0);
+            if (!mirrored && CopiesLevels)
+            {
+                CopyLevels(first, destination, offset, plane);
+                return;
+            }
+
             var step = mirrored ? -_bytesPerPixel : _bytesPerPixel; // Width steps stay within the stored row
             for (var x = 0; x < Width; x++)
             {
@@ -277,6 +293,41 @@ public sealed unsafe class ImageRaster : IDisposable
                 _ => (x, _storedWidth - 1 - y), // LeftBottom
             };
             Convert(StoredPixel(sy, sx), destination, offset + x, plane);
+        }
+    }
+
+    /// <summary>
+    /// Whether each channel of the float rows is one stored byte / 255 (no compositing, no luma):
+    /// every opaque upright photograph read in its own colours, the common case, which
+    /// <see cref="CopyLevels"/> reads a channel at a time.
+    /// </summary>
+    private bool CopiesLevels => !_composite && (_colorChannels == 3 || (_gray && _color == ColorMode.Auto));
+
+    /// <summary>
+    /// One stored row, read forwards, into every channel: <see cref="Convert"/>'s values (the same
+    /// v / 255 floats) from a table of the 256 levels, without its per-pixel choices.
+    /// </summary>
+    private void CopyLevels(byte* row, Span<float> destination, long offset, long plane)
+    {
+        var levels = Levels;
+        var width = Width;
+        for (var c = 0; c < _colorChannels; c++)
+        {
+            var channel = destination.Slice((int)(offset + (c * plane)), width);
+            var source = row + (_bytesPerPixel == 1 || _colorChannels == 1 ? 0 : c);
+            for (var x = 0; x < channel.Length; x++)
+            {
+                channel[x] = levels[source[x * _bytesPerPixel]];
+            }
+        }
+
+        if (_keepAlpha)
+        {
+            var alpha = destination.Slice((int)(offset + (_colorChannels * plane)), width);
+            for (var x = 0; x < alpha.Length; x++)
+            {
+                alpha[x] = levels[row[(x * 4) + 3]];
+            }
         }
     }
 

@@ -44,34 +44,43 @@ internal sealed class PictureRows : IDisposable
             throw new ArgumentException($"{Channels}×{rows}×{Width} values are needed, but {picture.Length} were given", nameof(picture));
         }
 
-        for (var i = 0; i < Channels * plane; i++)
+        if (PixelLoops.FirstNonFinite(picture[..(Channels * plane)]) is var i and >= 0)
         {
-            if (!float.IsFinite(picture[i]))
-            {
-                var (c, p) = Math.DivRem(i, plane);
-                throw new ArgumentException(
-                    $"the image holds {picture[i].ToString(CultureInfo.InvariantCulture)} at channel {c}, row {y0 + (p / Width)}, column {p % Width}; only finite values can be drawn",
-                    nameof(picture));
-            }
+            var (c, p) = Math.DivRem(i, plane);
+            throw new ArgumentException(
+                $"the image holds {picture[i].ToString(CultureInfo.InvariantCulture)} at channel {c}, row {y0 + (p / Width)}, column {p % Width}; only finite values can be drawn",
+                nameof(picture));
         }
 
         var bytes = Bitmap.GetPixelSpan().Slice(y0 * Bitmap.RowBytes, rows * Bitmap.RowBytes);
         if (Channels == 1)
         {
-            for (var p = 0; p < plane; p++)
-            {
-                bytes[p] = PixelConversion.Quantise(picture[p]);
-            }
-
+            PixelLoops.Quantise(picture[..plane], bytes);
             return;
         }
 
-        for (var p = 0; p < plane; p++)
+        // Colour: each channel's levels for a run of pixels, then woven into RGBA.
+        Span<byte> levels = stackalloc byte[Math.Min(plane, 4096)];
+        for (var start = 0; start < plane; start += levels.Length)
         {
-            bytes[4 * p] = PixelConversion.Quantise(picture[p]);
-            bytes[(4 * p) + 1] = PixelConversion.Quantise(picture[plane + p]);
-            bytes[(4 * p) + 2] = PixelConversion.Quantise(picture[(2 * plane) + p]);
-            bytes[(4 * p) + 3] = Channels == 4 ? PixelConversion.Quantise(picture[(3 * plane) + p]) : (byte)255;
+            var count = Math.Min(levels.Length, plane - start);
+            var pixels = bytes.Slice(4 * start, 4 * count);
+            for (var c = 0; c < 4; c++)
+            {
+                if (c < Channels)
+                {
+                    PixelLoops.Quantise(picture.Slice((c * plane) + start, count), levels);
+                }
+                else
+                {
+                    levels[..count].Fill(255); // opaque
+                }
+
+                for (var p = 0; p < count; p++)
+                {
+                    pixels[(4 * p) + c] = levels[p];
+                }
+            }
         }
     }
 

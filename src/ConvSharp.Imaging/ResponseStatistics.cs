@@ -31,34 +31,34 @@ internal sealed class ResponseStatistics(long count, double saturate)
     /// </summary>
     public void Observe(ReadOnlySpan<float> values, long first = 0)
     {
-        var (min, max) = (Min, Max);
-        for (var i = 0; i < values.Length; i++)
+        if (PixelLoops.FirstNonFinite(values) is var i and >= 0)
         {
-            var v = values[i];
-            if (!float.IsFinite(v))
-            {
-                throw new ArgumentException(
-                    $"the response holds {v.ToString(CultureInfo.InvariantCulture)} at flat index {first + i}; only finite responses can be displayed");
-            }
-
-            (min, max) = (Math.Min(min, v), Math.Max(max, v));
-            _coarse[Bits(v) >> 16]++;
+            throw new ArgumentException(
+                $"the response holds {values[i].ToString(CultureInfo.InvariantCulture)} at flat index {first + i}; only finite responses can be displayed");
         }
 
-        (Min, Max) = (min, max);
+        var (min, max) = PixelLoops.MinMax(values);
+        (Min, Max) = (Math.Min(Min, min), Math.Max(Max, max));
+        var coarse = _coarse;
+        foreach (var v in values)
+        {
+            coarse[Bits(v) >> 16]++;
+        }
+
         _seen += values.Length;
     }
 
     /// <summary>Second pass, over the same values in any order: the fine histogram of the bucket that holds the quantile.</summary>
     public void ObserveAgain(ReadOnlySpan<float> values)
     {
-        var bucket = Bucket();
+        var bucket = (uint)Bucket();
+        var fine = _fine;
         foreach (var v in values)
         {
             var bits = Bits(v);
             if ((bits >> 16) == bucket)
             {
-                _fine[bits & 0xFFFF]++;
+                fine[bits & 0xFFFF]++;
             }
         }
     }

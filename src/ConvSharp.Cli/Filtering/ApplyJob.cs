@@ -36,9 +36,7 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     private DisplayMap Filter(string input, string output)
     {
         var t = ApplyProfile.Now();
-        var (width, height) = ImageFile.Dimensions(input);
-        CheckOutputSize(input, width, height);
-        using var image = ImageFile.Open(input);
+        using var image = ImageFile.Open(input, options: null, beforeDecode: (width, height) => CheckOutputSize(input, width, height));
         t = Profile.Lap(ApplyProfile.Stage.Decode, t);
         var filter = ImageFilter.For(Kernel, image.Channels, Settings.Convolve);
         var map = Settings.Map ?? ImageFilter.ChooseMap(Kernel);

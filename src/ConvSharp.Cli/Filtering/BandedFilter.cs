@@ -74,19 +74,13 @@ internal sealed class BandedFilter
         var needed = ((count - 1) * stride) + _filter.KernelHeight;      // padded rows it reads
         var slab = new float[(long)c * needed * w];
 
-        // The band's rows inside the image, read in one go, then each channel's rows put in place.
+        // The band's rows inside the image, read straight into their place in each channel.
         var inside0 = (int)Math.Clamp(padded0 - _pads.Top, 0, _image.Height);
         var inside1 = (int)Math.Clamp(padded0 + needed - _pads.Top, inside0, _image.Height);
         if (inside1 > inside0)
         {
-            var rows = new float[(long)c * (inside1 - inside0) * w];
-            _image.ReadRows(inside0, inside1 - inside0, rows);
             var offset = (int)(inside0 + _pads.Top - padded0);
-            for (var channel = 0; channel < c; channel++)
-            {
-                rows.AsSpan(channel * (inside1 - inside0) * w, (inside1 - inside0) * w)
-                    .CopyTo(slab.AsSpan((((channel * needed) + offset) * w), (inside1 - inside0) * w));
-            }
+            _image.ReadRows(inside0, inside1 - inside0, slab.AsSpan(offset * w), (long)needed * w);
         }
 
         // Rows in the vertical border: a copy of the image row the mode names, or zeros.

@@ -102,21 +102,62 @@ internal static class Pad
     }
 
     /// <summary>Padded[plane, i, j] = source[plane, rows[i], cols[j]], or <paramref name="value"/> where either is −1.</summary>
+    /// <remarks>
+    /// A padded row is a few runs of consecutive source columns (the image's own row between its
+    /// borders) and of the constant: each run is one block copy or fill, not an element at a time.
+    /// </remarks>
     public static void Gather<T>(ReadOnlySpan<T> source, int h, int w, int[] rows, int[] cols, T value, Span<T> destination)
         where T : INumber<T>
     {
+        var runs = ColumnRuns(cols);
+        var width = cols.Length;
         var o = 0;
         for (var p = 0; p < Planes(source.Length, h, w); p++)
         {
             var plane = source.Slice(p * h * w, h * w);
             foreach (var r in rows)
             {
-                foreach (var c in cols)
+                var padded = destination.Slice(o, width);
+                o += width;
+                if (r < 0)
                 {
-                    destination[o++] = r < 0 || c < 0 ? value : plane[(r * w) + c];
+                    padded.Fill(value);
+                    continue;
+                }
+
+                var row = plane.Slice(r * w, w);
+                foreach (var (at, from, length) in runs)
+                {
+                    if (from < 0)
+                    {
+                        padded.Slice(at, length).Fill(value);
+                    }
+                    else
+                    {
+                        row.Slice(from, length).CopyTo(padded.Slice(at, length));
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>The column map as runs: from padded column At, Length columns copy source columns From, From + 1, … (or the constant, From = −1).</summary>
+    private static List<(int At, int From, int Length)> ColumnRuns(int[] cols)
+    {
+        var runs = new List<(int At, int From, int Length)>();
+        for (var j = 0; j < cols.Length;)
+        {
+            var k = j + 1;
+            while (k < cols.Length && (cols[j] < 0 ? cols[k] < 0 : cols[k] == cols[j] + (k - j)))
+            {
+                k++;
+            }
+
+            runs.Add((j, cols[j], k - j));
+            j = k;
+        }
+
+        return runs;
     }
 
     /// <summary>The adjoint of <see cref="Gather{T}"/>: every padded position adds its gradient to the source it copied.</summary>

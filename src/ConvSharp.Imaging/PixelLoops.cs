@@ -1,0 +1,176 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ConvSharp.Imaging;
+
+/// <summary>
+/// The per-value loops that turn a response into a picture: the display maps of
+/// <see cref="DisplayMapping"/> and the quantising of <see cref="PictureRows"/>. Each is a
+/// <see cref="Vector{T}"/> body (8 floats with AVX2, 16 with AVX-512, 4 with SSE or NEON) and a
+/// scalar tail, or the scalar loop alone where vectors are not accelerated
+/// (<c>DOTNET_EnableHWIntrinsic=0</c>). Lanes do the scalar formula's IEEE operations, so both
+/// give the same values (tests compare them); inputs are finite, as the callers check.
+/// </summary>
+internal static class PixelLoops
+{
+    /// <summary>The index of the first value that is NaN or infinite, or −1 when all are finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        ref var xs = ref MemoryMarshal.GetReference(values);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var x = Vector.LoadUnsafe(ref xs, (nuint)i);
+                if (!Vector.EqualsAll(x - x, Vector<float>.Zero))
+                {
+                    break; // x − x is 0 for a finite x, NaN otherwise: the scalar loop finds which
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The smallest and the largest of finite values (+∞ and −∞ for none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
+    {
+        ref var xs = ref MemoryMarshal.GetReference(values);
+        var (min, max) = (float.PositiveInfinity, float.NegativeInfinity);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            var (low, high) = (new Vector<float>(min), new Vector<float>(max));
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var x = Vector.LoadUnsafe(ref xs, (nuint)i);
+                (low, high) = (Vector.Min(low, x), Vector.Max(high, x));
+            }
+
+            for (var lane = 0; lane < Vector<float>.Count; lane++)
+            {
+                (min, max) = (Math.Min(min, low[lane]), Math.Max(max, high[lane]));
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            (min, max) = (Math.Min(min, values[i]), Math.Max(max, values[i]));
+        }
+
+        return (min, max);
+    }
+
+    /// <summary>levels[i] = <see cref="PixelConversion.Quantise"/>(values[i]): clamped to [0, 1], times 255, rounded half to even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Quantise(ReadOnlySpan<float> values, Span<byte> levels)
+    {
+        levels = levels[..values.Length]; // bounds: the unchecked loads and stores below stay inside both
+        ref var xs = ref MemoryMarshal.GetReference(values);
+        ref var ls = ref MemoryMarshal.GetReference(levels);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Four vectors of floats narrow to one of bytes: int → short → byte.
+            for (; i <= values.Length - (4 * Vector<float>.Count); i += 4 * Vector<float>.Count)
+            {
+                var low = Vector.Narrow(Level(ref xs, i), Level(ref xs, i + Vector<float>.Count));
+                var high = Vector.Narrow(Level(ref xs, i + (2 * Vector<float>.Count)), Level(ref xs, i + (3 * Vector<float>.Count)));
+                Vector.StoreUnsafe(Vector.Narrow(Vector.AsVectorUInt16(low), Vector.AsVectorUInt16(high)), ref ls, (nuint)i);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            levels[i] = PixelConversion.Quantise(values[i]);
+        }
+    }
+
+    /// <summary>y[i] = Math.Clamp(x[i], 0, 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Clamp(ReadOnlySpan<float> x, Span<float> y)
+    {
+        y = y[..x.Length];
+        ref var xs = ref MemoryMarshal.GetReference(x);
+        ref var ys = ref MemoryMarshal.GetReference(y);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.StoreUnsafe(Vector.Min(Vector.Max(Vector.LoadUnsafe(ref xs, (nuint)i), Vector<float>.Zero), Vector<float>.One), ref ys, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Math.Clamp(x[i], 0f, 1f);
+        }
+    }
+
+    /// <summary>y[i] = (x[i] − min) / range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Normalize(ReadOnlySpan<float> x, float min, float range, Span<float> y)
+    {
+        y = y[..x.Length];
+        ref var xs = ref MemoryMarshal.GetReference(x);
+        ref var ys = ref MemoryMarshal.GetReference(y);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var (low, span) = (new Vector<float>(min), new Vector<float>(range));
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.StoreUnsafe((Vector.LoadUnsafe(ref xs, (nuint)i) - low) / span, ref ys, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = (x[i] - min) / range;
+        }
+    }
+
+    /// <summary>y[i] = Math.Min(|x[i]| / scale, 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Abs(ReadOnlySpan<float> x, float scale, Span<float> y)
+    {
+        y = y[..x.Length];
+        ref var xs = ref MemoryMarshal.GetReference(x);
+        ref var ys = ref MemoryMarshal.GetReference(y);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<float>(scale);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.StoreUnsafe(Vector.Min(Vector.Abs(Vector.LoadUnsafe(ref xs, (nuint)i)) / s, Vector<float>.One), ref ys, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Math.Min(MathF.Abs(x[i]) / scale, 1f);
+        }
+    }
+
+    /// <summary>Levels of Count values from <paramref name="i"/> on, as ints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Level(ref float xs, int i)
+    {
+        var v = Vector.Min(Vector.Max(Vector.LoadUnsafe(ref xs, (nuint)i), Vector<float>.Zero), Vector<float>.One);
+        return Vector.ConvertToInt32(Vector.Round(v * new Vector<float>(255f)));
+    }
+}

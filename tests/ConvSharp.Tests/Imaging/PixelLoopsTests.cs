@@ -1,0 +1,102 @@
+using ConvSharp.Imaging;
+
+namespace ConvSharp.Tests.Imaging;
+
+/// <summary>
+/// The vector loops that draw a response (display maps, quantising, the finite check, the range)
+/// against their scalar formulas, at lengths around one and four vectors. CI runs this class again
+/// under DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0 and on ARM64, so every body is held to
+/// the same answers.
+/// </summary>
+[Trait("Category", "Kernels")]
+public class PixelLoopsTests
+{
+    public static TheoryData<int> Lengths => [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 129, 1000, 4099];
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Quantise_rounds_every_value_as_the_scalar_formula_does(int length)
+    {
+        var values = Values(length, seed: length);
+        var levels = new byte[length];
+        PixelLoops.Quantise(values, levels);
+        for (var i = 0; i < length; i++)
+        {
+            Assert.True(levels[i] == PixelConversion.Quantise(values[i]), $"value {values[i]:R} at {i}: {levels[i]}, the scalar formula gives {PixelConversion.Quantise(values[i])}");
+        }
+    }
+
+    [Fact]
+    public void Quantise_rounds_the_halves_between_levels_to_even_and_clamps()
+    {
+        // k/510 lies halfway between levels: ties go to the even level, as MathF.Round does.
+        float[] values = [.. Enumerable.Range(0, 511).Select(k => k / 510f), -0f, -1e-30f, -5f, 1.0000001f, 7f, 0.5f / 255f, 254.5f / 255f, float.Epsilon];
+        var levels = new byte[values.Length];
+        PixelLoops.Quantise(values, levels);
+        Assert.Equal(values.Select(PixelConversion.Quantise), levels);
+        Assert.Equal(0, levels[511 + 2]); // −5
+        Assert.Equal(255, levels[511 + 4]); // 7
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void The_maps_give_the_scalar_formulas_values(int length)
+    {
+        var values = Values(length, seed: 1000 + length).Select(v => (v * 40f) - 20f).ToArray();
+        var mapped = new float[length];
+
+        PixelLoops.Clamp(values, mapped);
+        Assert.Equal(values.Select(v => Math.Clamp(v, 0f, 1f)), mapped);
+
+        PixelLoops.Normalize(values, -3.25f, 17.5f, mapped);
+        Assert.Equal(values.Select(v => (v - -3.25f) / 17.5f), mapped);
+
+        PixelLoops.Abs(values, 6.3f, mapped);
+        Assert.Equal(values.Select(v => Math.Min(MathF.Abs(v) / 6.3f, 1f)), mapped);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void The_range_is_the_smallest_and_largest_value(int length)
+    {
+        var values = Values(length, seed: 2000 + length).Select(v => (v * 1e4f) - 3e3f).ToArray();
+        var (min, max) = PixelLoops.MinMax(values);
+        Assert.Equal(length == 0 ? float.PositiveInfinity : values.Min(), min);
+        Assert.Equal(length == 0 ? float.NegativeInfinity : values.Max(), max);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(31)]
+    [InlineData(64)]
+    [InlineData(999)]
+    public void The_first_value_that_is_not_finite_is_found_wherever_it_is(int at)
+    {
+        foreach (var bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            var values = Values(1000, seed: at);
+            Assert.Equal(-1, PixelLoops.FirstNonFinite(values));
+            values[at] = bad;
+            if (at + 3 < values.Length)
+            {
+                values[at + 3] = float.NaN; // a later one does not hide the first
+            }
+
+            Assert.Equal(at, PixelLoops.FirstNonFinite(values));
+        }
+    }
+
+    /// <summary>Values mostly in [−0.25, 1.25), with exact levels and halves between them mixed in.</summary>
+    private static float[] Values(int length, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, length).Select(i => (i % 5) switch
+        {
+            0 => random.Next(256) / 255f,
+            1 => (random.Next(510) + 0.5f) / 510f,
+            _ => (float)((random.NextDouble() * 1.5) - 0.25),
+        })];
+    }
+}
