@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ConvSharp.Imaging;
 
 /// <summary>
@@ -20,6 +22,7 @@ internal readonly record struct DisplayMapping(DisplayMap Map, float Min, float 
     /// Maps a (C, rows, W) band of the response, channel-major with planes of
     /// <paramref name="plane"/> values, to the picture's channels in [0, 1], written the same way.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<float> response, int channels, int plane, Span<float> picture)
     {
         var values = response[..(channels * plane)];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -221,6 +222,7 @@ public sealed unsafe class ImageRaster : IDisposable
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
     /// <summary>Whether every pixel is gray (R = G = B) and whether every one is opaque.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (bool Gray, bool Opaque) Survey()
     {
         bool gray = true, opaque = true;
@@ -307,6 +309,7 @@ public sealed unsafe class ImageRaster : IDisposable
     /// One stored row, read forwards, into every channel: <see cref="Convert"/>'s values (the same
     /// v / 255 floats) from a table of the 256 levels, without its per-pixel choices.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first row: a single photo is read only once
     private void CopyLevels(byte* row, Span<float> destination, long offset, long plane)
     {
         var levels = Levels;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SkiaSharp;
 
 namespace ConvSharp.Imaging;
@@ -34,6 +35,7 @@ internal sealed class PictureRows : IDisposable
     public SKBitmap Bitmap { get; }
 
     /// <summary>Rows [<paramref name="y0"/>, <paramref name="y0"/> + rows) from (C, rows, W) values in [0, 1], channel-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(int y0, int rows, ReadOnlySpan<float> picture)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(y0);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace ConvSharp.Imaging;
 
@@ -29,6 +30,7 @@ internal sealed class ResponseStatistics(long count, double saturate)
     /// First pass: minimum, maximum and the coarse histogram. <paramref name="first"/> is the flat
     /// index of values[0] in the response, for the error that names a value that is not finite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(ReadOnlySpan<float> values, long first = 0)
     {
         if (PixelLoops.FirstNonFinite(values) is var i and >= 0)
@@ -49,6 +51,7 @@ internal sealed class ResponseStatistics(long count, double saturate)
     }
 
     /// <summary>Second pass, over the same values in any order: the fine histogram of the bucket that holds the quantile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ObserveAgain(ReadOnlySpan<float> values)
     {
         var bucket = (uint)Bucket();

@@ -12,8 +12,11 @@ namespace ConvSharp.Cli.Filtering;
 /// </summary>
 internal sealed class BandedFilter
 {
-    /// <summary>Floats of input, response and picture one band may hold: 16 MB.</summary>
-    public const long BandFloats = 4L << 20;
+    /// <summary>
+    /// Floats of input, response and picture one band may hold: 128 MB, so that a photograph of up
+    /// to 3.7 megapixels in colour (11 in gray) is one band, filtered once whatever its map needs.
+    /// </summary>
+    public const long BandFloats = 32L << 20;
 
     private readonly ImageRaster _image;
     private readonly ImageFilter _filter;

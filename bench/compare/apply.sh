@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `convsharp apply` on a folder of 200 photo crops against the OpenCV loop a user would write
+# (cv2.imread → /255 → filter2D → map → 8 bits → imwrite), side by side, in one command:
+#
+#   bench/compare/apply.sh [--rounds R] [--count N] [--threads N] [--cases png-sobel,jpg-sobel,png-gaussian,jpg-gaussian] [--out DIR] [--extra "--compression 6"]
+#
+# Needs the .NET SDK and Debian's python3-opencv (apt-get install python3-opencv). The crops are
+# made from data/images by bench/compare/apply/make_crops.py; the loop is apply/opencv_loop.py,
+# copied beside them. Prints medians of wall and CPU time (user + system) over the rounds.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dotnet build src/ConvSharp.Cli -c Release -v quiet -nologo >/dev/null
+exec /usr/bin/python3 bench/compare/apply/run.py --convsharp "dotnet artifacts/bin/ConvSharp.Cli/release/ConvSharp.Cli.dll" "$@"
