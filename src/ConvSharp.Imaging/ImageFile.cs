@@ -139,6 +139,16 @@ public static class ImageFile
     }
 
     /// <summary>
+    /// The PNG compression <see cref="Save"/> uses unless told: 1, zlib's run-length matching with
+    /// each row's filter chosen as libpng chooses it. On 200 filtered photo crops it encoded a
+    /// picture in about 2.5 ms, against 15–23 ms for SkiaSharp's encoder (zlib level 6) and about
+    /// 4 ms for OpenCV's default, with files as small as SkiaSharp's on edge maps and 6 % larger on
+    /// blurred photos (both smaller than OpenCV's). Higher levels make photos up to 9 % smaller at
+    /// 2 to 30 times the time; 0 stores the pixels uncompressed.
+    /// </summary>
+    public const int DefaultPngCompression = 1;
+
+    /// <summary>
     /// Writes a (C, H, W) tensor (C = 1, 3 or 4) or an (H, W) tensor as an image, by the extension
     /// of <paramref name="path"/>: .png, .jpg/.jpeg or .webp. Values are clamped to [0, 1] and
     /// rounded to 8 bits; map filter responses first with <see cref="Display.Map"/>. The file is
@@ -147,38 +157,81 @@ public static class ImageFile
     /// <param name="image">the picture</param>
     /// <param name="path">where; the folder must exist</param>
     /// <param name="quality">JPEG and WebP quality, 1 to 100</param>
-    public static void Save(Tensor image, string path, int quality = 95)
+    /// <param name="compression">PNG compression, 0 to 9: 0 stores the pixels uncompressed, 9 makes
+    /// the smallest file and takes longest (see <see cref="DefaultPngCompression"/>); every level is lossless</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> or <paramref name="compression"/> is out of its range</exception>
+    /// <exception cref="IOException">the file cannot be written (a full disk, say); nothing is left at <paramref name="path"/></exception>
+    public static void Save(Tensor image, string path, int quality = 95, int compression = DefaultPngCompression)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(quality, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
+        CheckCompression(compression);
         var format = FormatFor(path);
         using var bitmap = PixelConversion.ToBitmap(image);
-        WriteEncoded(bitmap, format, path, quality);
+        WriteEncoded(bitmap, format, path, quality, compression);
     }
 
     /// <summary>Writes a picture filled a band at a time (<see cref="PictureRows"/>), by the extension of <paramref name="path"/>.</summary>
     /// <param name="picture">the picture</param>
     /// <param name="path">where</param>
     /// <param name="quality">JPEG and WebP quality</param>
+    /// <param name="compression">PNG compression, 0 to 9</param>
     /// <param name="onEncoded">called once the picture is encoded, before the file is flushed and put in place (for timing)</param>
-    internal static void SavePicture(PictureRows picture, string path, int quality = 95, Action? onEncoded = null) =>
-        WriteEncoded(picture.Bitmap, FormatFor(path), path, quality, onEncoded);
+    internal static void SavePicture(PictureRows picture, string path, int quality = 95, int compression = DefaultPngCompression, Action? onEncoded = null)
+    {
+        CheckCompression(compression);
+        WriteEncoded(picture.Bitmap, FormatFor(path), path, quality, compression, onEncoded);
+    }
 
     /// <summary>
-    /// Encodes straight into the temporary file (no second copy of the encoded image in memory),
-    /// through a stream whose callbacks never throw into native code (<see cref="GuardedWStream"/>):
-    /// a full disk is an <see cref="IOException"/> here, not the end of the process.
+    /// Encodes straight into the temporary file, with no second copy of the encoded image in
+    /// memory. PNG goes through <see cref="PngWriter"/>, all managed code, so a failing write (a
+    /// full disk) throws here directly. JPEG and WebP go through SkiaSharp's native encoders via
+    /// a stream whose callbacks never throw into native code (<see cref="GuardedWStream"/>).
+    /// Either way a failure is an <see cref="IOException"/> naming <paramref name="path"/>, the
+    /// temporary file is deleted, and the process goes on.
     /// </summary>
-    private static void WriteEncoded(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, Action? onEncoded = null)
+    /// <param name="bitmap">the picture</param>
+    /// <param name="format">the encoder</param>
+    /// <param name="path">where</param>
+    /// <param name="quality">JPEG and WebP quality</param>
+    /// <param name="compression">PNG compression</param>
+    /// <param name="onEncoded">called once the picture is encoded, before the file is flushed and put in place</param>
+    /// <param name="through">wraps the file's stream (tests make it fail as a full disk does); null for the file itself</param>
+    internal static void WriteEncoded(
+        SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, int compression, Action? onEncoded = null, Func<Stream, Stream>? through = null)
     {
         using var file = AtomicFile.Create(path);
+        var stream = through?.Invoke(file.Stream) ?? file.Stream;
+        if (format == SKEncodedImageFormat.Png && PngLayoutOf(bitmap) is { } layout)
+        {
+            try
+            {
+                WritePng(bitmap, layout, stream, compression);
+            }
+            catch (IOException e)
+            {
+                throw file.Failure(e);
+            }
+        }
+        else
+        {
+            EncodeWithSkia(bitmap, format, path, quality, compression, stream, file);
+        }
+
+        onEncoded?.Invoke();
+        file.Commit();
+    }
+
+    private static void EncodeWithSkia(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, int compression, Stream stream, AtomicFile.Pending file)
+    {
         bool encoded;
         Exception? failure;
-        using (var output = new GuardedWStream(file.Stream))
+        using (var output = new GuardedWStream(stream))
         {
-            encoded = bitmap.Encode(output, format, quality);
+            encoded = EncodeWithSkia(bitmap, output, format, quality, compression);
             output.Flush();
             failure = output.Failure;
         }
@@ -192,18 +245,69 @@ public static class ImageFile
         {
             throw new IOException($"cannot write {path}: SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} picture as {format}");
         }
-
-        onEncoded?.Invoke();
-        file.Commit();
     }
 
-    /// <summary>Encodes a (C, H, W) or (H, W) tensor in [0, 1] as PNG, JPEG or WebP bytes.</summary>
-    public static byte[] Encode(Tensor image, SKEncodedImageFormat format, int quality = 95)
+    /// <summary>SkiaSharp's encoders; a PNG of a bitmap <see cref="PngWriter"/> does not take keeps the compression's zlib level.</summary>
+    private static bool EncodeWithSkia(SKBitmap bitmap, SKWStream output, SKEncodedImageFormat format, int quality, int compression)
     {
+        if (format != SKEncodedImageFormat.Png)
+        {
+            return bitmap.Encode(output, format, quality);
+        }
+
+        using var pixels = bitmap.PeekPixels();
+        return pixels.Encode(output, new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, PngWriter.Settings(compression).Level));
+    }
+
+    /// <summary>
+    /// How <see cref="PngWriter"/> writes a bitmap, as SkiaSharp's encoder wrote it before: gray as
+    /// gray, opaque RGBA as RGB, unpremultiplied RGBA as RGBA (the bitmaps of <see cref="PictureRows"/>).
+    /// Null for any other kind, which SkiaSharp's encoder keeps.
+    /// </summary>
+    internal static PngLayout? PngLayoutOf(SKBitmap bitmap) => (bitmap.ColorType, bitmap.AlphaType) switch
+    {
+        (SKColorType.Gray8, SKAlphaType.Opaque) => PngLayout.Gray,
+        (SKColorType.Rgba8888, SKAlphaType.Opaque) => PngLayout.RgbFromRgbx,
+        (SKColorType.Rgba8888, SKAlphaType.Unpremul) => PngLayout.Rgba,
+        _ => null,
+    };
+
+    private static void WritePng(SKBitmap bitmap, PngLayout layout, Stream output, int compression) =>
+        PngWriter.Write(output, bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height, bitmap.RowBytes, layout, PngWriter.Settings(compression));
+
+    /// <summary>Encodes a (C, H, W) or (H, W) tensor in [0, 1] as PNG, JPEG or WebP bytes.</summary>
+    /// <param name="image">the picture</param>
+    /// <param name="format">PNG, JPEG or WebP</param>
+    /// <param name="quality">JPEG and WebP quality, 1 to 100</param>
+    /// <param name="compression">PNG compression, 0 to 9 (see <see cref="Save"/>)</param>
+    public static byte[] Encode(Tensor image, SKEncodedImageFormat format, int quality = 95, int compression = DefaultPngCompression)
+    {
+        CheckCompression(compression);
         using var bitmap = PixelConversion.ToBitmap(image);
-        using var data = bitmap.Encode(format, quality)
-            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} image as {format}");
+        if (format == SKEncodedImageFormat.Png && PngLayoutOf(bitmap) is { } layout)
+        {
+            using var png = new MemoryStream();
+            WritePng(bitmap, layout, png, compression);
+            return png.ToArray();
+        }
+
+        using var output = new SKDynamicMemoryWStream();
+        if (!EncodeWithSkia(bitmap, output, format, quality, compression))
+        {
+            throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} {bitmap.ColorType} image as {format}");
+        }
+
+        using var data = output.DetachAsData();
         return data.ToArray();
+    }
+
+    private static void CheckCompression(int compression)
+    {
+        if (compression is < 0 or > 9)
+        {
+            throw new ArgumentOutOfRangeException(nameof(compression), compression,
+                "the PNG compression runs from 0 to 9: 0 stores the pixels uncompressed, 9 makes the smallest file");
+        }
     }
 
     /// <summary>The encoder for a file name, by its extension.</summary>
