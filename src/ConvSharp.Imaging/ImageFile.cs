@@ -179,10 +179,15 @@ public static class ImageFile
     /// <param name="quality">JPEG and WebP quality</param>
     /// <param name="compression">PNG compression, 0 to 9</param>
     /// <param name="onEncoded">called once the picture is encoded, before the file is flushed and put in place (for timing)</param>
-    internal static void SavePicture(PictureRows picture, string path, int quality = 95, int compression = DefaultPngCompression, Action? onEncoded = null)
+    /// <param name="commit">
+    /// takes the encoded file to flush and put in place later (and then owns it: it must commit or
+    /// dispose it); null to do so before returning
+    /// </param>
+    internal static void SavePicture(
+        PictureRows picture, string path, int quality = 95, int compression = DefaultPngCompression, Action? onEncoded = null, Action<AtomicFile.Pending>? commit = null)
     {
         CheckCompression(compression);
-        WriteEncoded(picture.Bitmap, FormatFor(path), path, quality, compression, onEncoded);
+        WriteEncoded(picture.Bitmap, FormatFor(path), path, quality, compression, onEncoded, commit: commit);
     }
 
     /// <summary>
@@ -200,10 +205,38 @@ public static class ImageFile
     /// <param name="compression">PNG compression</param>
     /// <param name="onEncoded">called once the picture is encoded, before the file is flushed and put in place</param>
     /// <param name="through">wraps the file's stream (tests make it fail as a full disk does); null for the file itself</param>
+    /// <param name="commit">takes the encoded file to put in place later (see <see cref="SavePicture"/>); null to commit it here</param>
     internal static void WriteEncoded(
-        SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, int compression, Action? onEncoded = null, Func<Stream, Stream>? through = null)
+        SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, int compression, Action? onEncoded = null,
+        Func<Stream, Stream>? through = null, Action<AtomicFile.Pending>? commit = null)
     {
-        using var file = AtomicFile.Create(path);
+        var file = AtomicFile.Create(path);
+        try
+        {
+            EncodeInto(file, bitmap, format, path, quality, compression, through);
+            onEncoded?.Invoke();
+        }
+        catch
+        {
+            file.Dispose(); // deletes the temporary file
+            throw;
+        }
+
+        if (commit is not null)
+        {
+            commit(file);
+            return;
+        }
+
+        using (file)
+        {
+            file.Commit();
+        }
+    }
+
+    /// <summary>Encodes <paramref name="bitmap"/> into the temporary <paramref name="file"/>.</summary>
+    private static void EncodeInto(AtomicFile.Pending file, SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, int compression, Func<Stream, Stream>? through)
+    {
         var stream = through?.Invoke(file.Stream) ?? file.Stream;
         if (format == SKEncodedImageFormat.Png && PngLayoutOf(bitmap) is { } layout)
         {
@@ -220,9 +253,6 @@ public static class ImageFile
         {
             EncodeWithSkia(bitmap, format, path, quality, compression, stream, file);
         }
-
-        onEncoded?.Invoke();
-        file.Commit();
     }
 
     private static void EncodeWithSkia(SKBitmap bitmap, SKEncodedImageFormat format, string path, int quality, int compression, Stream stream, AtomicFile.Pending file)

@@ -61,11 +61,16 @@ internal static class ApplyCommand
             Description = $"Images filtered at once, 1 to {FolderRun.MaxThreads} (default: one per core).",
             DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, FolderRun.MaxThreads),
         };
+        var compression = new Option<int>("--compression")
+        {
+            Description = $"PNG compression, 0 to 9: 0 stores the pixels, 1 is fast, 9 makes the smallest files and takes longest; every level is lossless. [default: {ImageFile.DefaultPngCompression}]",
+            DefaultValueFactory = _ => ImageFile.DefaultPngCompression,
+        };
         var profile = new Option<bool>("--profile") { Description = "Print where the time went, stage by stage (decode, to float, filter, map, quantise, encode, write), in ms per image, to standard error." };
 
         var command = new Command("apply", "Filter images, files or folders of them, with a kernel; write pictures of the response.")
         {
-            inputs, kernel, convolve, padding, mode, stride, map, npy, output, format, shard, skipExisting, threads, profile,
+            inputs, kernel, convolve, padding, mode, stride, map, npy, output, format, shard, skipExisting, threads, compression, profile,
         };
         CliHelp.Examples(
             command,
@@ -85,7 +90,10 @@ internal static class ApplyCommand
                 ArgumentParsing.Mode(parseResult.GetValue(mode)!),
                 strideValue,
                 mapName == "auto" ? null : Enum.Parse<DisplayMap>(mapName, ignoreCase: true));
-            var job = new ApplyJob(KernelSpec.Parse(parseResult.GetValue(kernel)!), settings, parseResult.GetValue(format), parseResult.GetValue(npy));
+            var job = new ApplyJob(KernelSpec.Parse(parseResult.GetValue(kernel)!), settings, parseResult.GetValue(format), parseResult.GetValue(npy))
+            {
+                Compression = OptionRules.InRange(parseResult.GetValue(compression), 0, 9, "--compression"),
+            };
             var sources = parseResult.GetValue(inputs)!;
             var target = parseResult.GetValue(output);
             var folder = sources.Length > 1 || Directory.Exists(sources[0]);

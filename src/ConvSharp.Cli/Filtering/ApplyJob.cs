@@ -19,12 +19,18 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
     /// <summary>Where the time goes, summed over every image this job filters.</summary>
     public ApplyProfile Profile { get; init; } = new();
 
+    /// <summary>PNG compression, 0 to 9 (<see cref="ImageFile.DefaultPngCompression"/>).</summary>
+    public int Compression { get; init; } = ImageFile.DefaultPngCompression;
+
     /// <summary>Filters <paramref name="input"/> into <paramref name="output"/>; returns the display mapping used.</summary>
-    public DisplayMap Run(string input, string output)
+    /// <param name="input">the image</param>
+    /// <param name="output">the picture</param>
+    /// <param name="commit">takes the encoded picture to put in place later (<see cref="BackgroundCommits"/>); null to do so before returning</param>
+    public DisplayMap Run(string input, string output, Action<AtomicFile.Pending>? commit = null)
     {
         try
         {
-            return Filter(input, output);
+            return Filter(input, output, commit);
         }
         catch (ArgumentException e)
         {
@@ -33,7 +39,7 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         }
     }
 
-    private DisplayMap Filter(string input, string output)
+    private DisplayMap Filter(string input, string output, Action<AtomicFile.Pending>? commit)
     {
         var t = ApplyProfile.Now();
         using var image = ImageFile.Open(input, options: null, beforeDecode: (width, height) => CheckOutputSize(input, width, height));
@@ -70,7 +76,7 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
 
         npy?.Commit();
         t = Profile.Lap(ApplyProfile.Stage.Write, t);
-        ImageFile.SavePicture(picture, output, onEncoded: () => t = Profile.Lap(ApplyProfile.Stage.Encode, t));
+        ImageFile.SavePicture(picture, output, compression: Compression, onEncoded: () => t = Profile.Lap(ApplyProfile.Stage.Encode, t), commit: commit);
         Profile.Lap(ApplyProfile.Stage.Write, t);
         Profile.Done();
         return map;

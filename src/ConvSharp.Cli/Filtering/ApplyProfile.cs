@@ -30,7 +30,10 @@ internal sealed class ApplyProfile
         /// <summary>The picture compressed (PNG, JPEG, WebP) into its temporary file.</summary>
         Encode,
 
-        /// <summary>The temporary file flushed and renamed into place.</summary>
+        /// <summary>
+        /// The temporary file flushed and renamed into place; in a folder run only its hand-over
+        /// to <see cref="BackgroundCommits"/>, whose flushes overlap the next images.
+        /// </summary>
         Write,
     }
 
@@ -54,10 +57,11 @@ internal sealed class ApplyProfile
     /// <summary>A table of milliseconds per image and shares of the total, each stage a line.</summary>
     public void Print(TextWriter writer, TimeSpan wall, int threads)
     {
-        var images = Math.Max(Interlocked.Read(ref _images), 1);
+        var done = Interlocked.Read(ref _images);
+        var images = Math.Max(done, 1);
         var total = _ticks.Sum();
         var culture = CultureInfo.InvariantCulture;
-        writer.WriteLine(string.Create(culture, $"profile: {Interlocked.Read(ref _images)} images, {wall.TotalSeconds:F2} s wall on {threads} thread(s); ms per image, summed over threads"));
+        writer.WriteLine(string.Create(culture, $"profile: {done} image{(done == 1 ? "" : "s")}, {wall.TotalSeconds:F2} s wall on {threads} thread(s); ms per image, summed over threads"));
         foreach (var stage in Enum.GetValues<Stage>())
         {
             var ms = _ticks[(int)stage] * 1000.0 / Stopwatch.Frequency / images;
@@ -65,6 +69,6 @@ internal sealed class ApplyProfile
         }
 
         var rest = (wall.TotalSeconds * threads * 1000.0 / images) - (total * 1000.0 / Stopwatch.Frequency / images);
-        writer.WriteLine(string.Create(culture, $"  {"total",-9} {total * 1000.0 / Stopwatch.Frequency / images,8:F2} ms  (threads' time outside the stages: {rest:F2} ms per image: start-up, planning, waiting)"));
+        writer.WriteLine(string.Create(culture, $"  {"total",-9} {total * 1000.0 / Stopwatch.Frequency / images,8:F2} ms  (the threads' time outside the stages: {rest:F2} ms per image, for planning, progress and waiting)"));
     }
 }

@@ -44,6 +44,10 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
         var unreadable = inputs.Problems.Count;
         var failures = new ConcurrentBag<(string Path, string Message)>(inputs.Problems);
         var (done, skipped) = (0, 0);
+        using var commits = new BackgroundCommits();
+
+        void Fail(string input, Exception e) =>
+            failures.Add((input, CliContext.IsUserFacing(e) ? CliContext.Describe(e) : $"{e.GetType().Name}: {e.Message}")); // a bug still says what it was
 
         void Process(int index, Action advance)
         {
@@ -57,13 +61,11 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
                 }
 
                 OutputFolder.Create(OutputFolder.Of(output), "--output"); // cleaned once, before the run
-                job.Run(input, output);
-                Interlocked.Increment(ref done);
+                job.Run(input, output, file => commits.Add(file, () => Interlocked.Increment(ref done), e => Fail(input, e)));
             }
             catch (Exception e)
             {
-                // One bad file must not stop the rest; a bug still says what it was.
-                failures.Add((input, CliContext.IsUserFacing(e) ? CliContext.Describe(e) : $"{e.GetType().Name}: {e.Message}"));
+                Fail(input, e); // one bad file must not stop the rest
             }
             finally
             {
@@ -85,6 +87,7 @@ internal sealed class FolderRun(ApplyJob job, int threads, bool skipExisting)
                     using var scope = ConvPlanOptions.Use(oneThread);
                     Process(index, () => task.Increment(1));
                 });
+                commits.Finish(); // every picture flushed and in place before the run says it is done
                 task.Value = task.MaxValue;
             });
 

@@ -181,4 +181,45 @@ public class ApplyCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains("--colour", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Compression_trades_size_for_time_and_never_changes_the_picture()
+    {
+        using var folder = new TempFolder();
+        var sizes = new List<long>();
+        foreach (var level in new[] { "0", "1", "9" })
+        {
+            var output = folder.File($"edges{level}.png");
+            var (code, _, error) = CliRunner.Run("apply", Photos.Data("coffee.png"), "-k", "sobel-x", "--map", "abs", "--compression", level, "-o", output);
+            Assert.True(code == 0, error);
+            sizes.Add(new FileInfo(output).Length);
+        }
+
+        Assert.True(sizes[0] > sizes[1] && sizes[1] > sizes[2], $"sizes at 0, 1, 9: {string.Join(", ", sizes)}");
+        var stored = ImageFile.Load(folder.File("edges0.png")).ToArray();
+        Assert.Equal(stored, ImageFile.Load(folder.File("edges1.png")).ToArray());
+        Assert.Equal(stored, ImageFile.Load(folder.File("edges9.png")).ToArray());
+
+        foreach (var bad in new[] { "-1", "10", "2147483647" })
+        {
+            var line = CliRunner.RunExpectingOneLineError(2, "apply", Photos.Data("coffee.png"), "-k", "sobel-x", "--compression", bad, "-o", folder.File("x.png"));
+            Assert.Contains("--compression must be between 0 and 9", line, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(folder.File("x.png")));
+    }
+
+    [Fact]
+    public void Profile_tells_where_the_time_went_stage_by_stage()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = CliRunner.Run("apply", Photos.Data("camera.png"), "-k", "sobel-x", "--profile", "-o", folder.File("edges.png"));
+        Assert.True(code == 0, error);
+        foreach (var stage in new[] { "decode", "tofloat", "filter", "map", "quantise", "encode", "write" })
+        {
+            Assert.Matches($@"\n  {stage} +[0-9]+\.[0-9]{{2}} ms +[0-9]+\.[0-9] %", error);
+        }
+
+        Assert.Contains("profile: 1 image, ", error, StringComparison.Ordinal);
+    }
 }
