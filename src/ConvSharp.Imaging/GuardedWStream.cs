@@ -6,7 +6,9 @@ namespace ConvSharp.Imaging;
 /// A .NET stream as a Skia write stream whose callbacks never throw: SkiaSharp calls them from
 /// native code, where an exception (a full disk's IOException) cannot pass and would end the
 /// process. A failed write is kept in <see cref="Failure"/> and reported to Skia as a failed
-/// write, so the encoder stops and returns false; the caller then throws it.
+/// write, so the encoder stops and returns false; the caller then throws it. Used for SkiaSharp's
+/// encoders only (JPEG, WebP, and PNG of a bitmap kind <see cref="PngWriter"/> does not take):
+/// ConvSharp's own PNG writer is managed code and writes to the .NET stream directly.
 /// </summary>
 internal sealed class GuardedWStream(Stream stream) : SKAbstractManagedWStream
 {

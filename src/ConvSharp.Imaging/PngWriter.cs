@@ -27,8 +27,8 @@ internal readonly record struct PngSettings(int Level, ZLibCompressionStrategy S
 /// Writes 8-bit, non-interlaced PNG files: signature, IHDR, IDAT, IEND. It streams: each row is
 /// filtered and handed to zlib (.NET's <see cref="ZLibStream"/>) as it comes, and the compressed
 /// bytes leave as IDAT chunks of 64 KiB, so memory stays a few rows and one chunk whatever the
-/// picture's size. Everything runs in managed code, so a failing stream (a full disk) throws its
-/// own exception straight to the caller.
+/// picture's size. zlib is called from managed code and never calls back, so a failing stream
+/// (a full disk) throws its own exception straight to the caller.
 /// </summary>
 internal static class PngWriter
 {

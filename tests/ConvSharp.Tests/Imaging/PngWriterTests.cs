@@ -179,6 +179,24 @@ public class PngWriterTests
         }
     }
 
+    /// <summary>Bitmaps of other kinds than ConvSharp draws (premultiplied, BGRA) keep SkiaSharp's encoder, and their pixels.</summary>
+    [Theory]
+    [InlineData(SKColorType.Rgba8888, SKAlphaType.Premul)]
+    [InlineData(SKColorType.Bgra8888, SKAlphaType.Opaque)]
+    [InlineData(SKColorType.Bgra8888, SKAlphaType.Unpremul)]
+    public void Other_bitmap_kinds_keep_SkiaSharps_encoder(SKColorType colorType, SKAlphaType alphaType)
+    {
+        using var folder = new TempFolder();
+        using var bitmap = new SKBitmap(new SKImageInfo(9, 5, colorType, alphaType));
+        Assert.Null(ImageFile.PngLayoutOf(bitmap));
+        bitmap.Erase(new SKColor(200, 30, 90)); // opaque, so every kind keeps the colour exactly
+        var path = folder.File("other.png");
+        ImageFile.WriteEncoded(bitmap, SKEncodedImageFormat.Png, path, 95, ImageFile.DefaultPngCompression);
+        var pixels = Decode(File.ReadAllBytes(path), out var type);
+        Assert.Equal(SKColorType.Rgba8888, type);
+        Assert.All(pixels.Chunk(4), p => Assert.Equal([200, 30, 90, 255], p));
+    }
+
     [Fact]
     public void Higher_levels_make_smaller_files_of_a_photo()
     {
