@@ -137,7 +137,7 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         }
 
         var count = (long)bands.OutputChannels * bands.OutputHeight * bands.OutputWidth;
-        var statistics = new ResponseStatistics(count, Display.DefaultSaturate);
+        var statistics = new ResponseStatistics(count, Display.DefaultSaturate, DisplayMapping.NeedsScale(map));
         for (var band = 0; band < bands.Bands; band++)
         {
             statistics.Observe(Response(bands, band, ref t).AsReadOnlySpan());
