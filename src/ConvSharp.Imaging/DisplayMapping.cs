@@ -25,6 +25,13 @@ internal readonly record struct DisplayMapping(DisplayMap Map, float Min, float 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<float> response, int channels, int plane, Span<float> picture)
     {
+        if (Map == DisplayMap.Signed)
+        {
+            // A colour response shows, at each pixel, the channel of largest magnitude.
+            PixelLoops.Signed(response, channels, plane, Scale, picture);
+            return;
+        }
+
         var values = response[..(channels * plane)];
         var mapped = picture[..(channels * plane)];
         var range = Max - Min;
@@ -39,22 +46,9 @@ internal readonly record struct DisplayMapping(DisplayMap Map, float Min, float 
             case DisplayMap.Abs when Scale > 0:
                 PixelLoops.Abs(values, Scale, mapped);
                 return;
-            case DisplayMap.Normalize or DisplayMap.Abs:
-                mapped.Clear(); // a constant response, or one that is all zeros: black
+            default:
+                mapped.Clear(); // normalize of a constant response, abs of one that is all zeros: black
                 return;
-        }
-
-        for (var p = 0; p < plane; p++)
-        {
-            // A colour response shows, at each pixel, the channel of largest magnitude.
-            var strongest = response[p];
-            for (var c = 1; c < channels; c++)
-            {
-                var v = response[(c * plane) + p];
-                strongest = MathF.Abs(v) > MathF.Abs(strongest) ? v : strongest;
-            }
-
-            (picture[p], picture[plane + p], picture[(2 * plane) + p]) = Display.SignedColor(Scale > 0 ? strongest / Scale : 0f);
         }
     }
 }

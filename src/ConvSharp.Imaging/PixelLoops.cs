@@ -166,6 +166,53 @@ internal static class PixelLoops
         }
     }
 
+    /// <summary>
+    /// The signed map's colours: at each pixel the channel of largest |v| (the first on a tie),
+    /// divided by <paramref name="scale"/> (0 when the scale is 0), as <see cref="Display.SignedColor"/>
+    /// draws it: response (C, plane) to picture (3, plane).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Signed(ReadOnlySpan<float> response, int channels, int plane, float scale, Span<float> picture)
+    {
+        response = response[..(channels * plane)];
+        picture = picture[..(3 * plane)];
+        ref var xs = ref MemoryMarshal.GetReference(response);
+        ref var ps = ref MemoryMarshal.GetReference(picture);
+        var p = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var (one, minusOne, s) = (Vector<float>.One, -Vector<float>.One, new Vector<float>(scale));
+            for (; p <= plane - Vector<float>.Count; p += Vector<float>.Count)
+            {
+                var strongest = Vector.LoadUnsafe(ref xs, (nuint)p);
+                for (var c = 1; c < channels; c++)
+                {
+                    var v = Vector.LoadUnsafe(ref xs, (nuint)((c * plane) + p));
+                    strongest = Vector.ConditionalSelect(Vector.GreaterThan(Vector.Abs(v), Vector.Abs(strongest)), v, strongest);
+                }
+
+                var t = scale > 0 ? Vector.Min(Vector.Max(strongest / s, minusOne), one) : Vector<float>.Zero;
+                var positive = Vector.GreaterThanOrEqual(t, Vector<float>.Zero);
+                var (fade, rise) = (one - t, one + t);
+                Vector.StoreUnsafe(Vector.ConditionalSelect(positive, one, rise), ref ps, (nuint)p);
+                Vector.StoreUnsafe(Vector.ConditionalSelect(positive, fade, rise), ref ps, (nuint)(plane + p));
+                Vector.StoreUnsafe(Vector.ConditionalSelect(positive, fade, one), ref ps, (nuint)((2 * plane) + p));
+            }
+        }
+
+        for (; p < plane; p++)
+        {
+            var strongest = response[p];
+            for (var c = 1; c < channels; c++)
+            {
+                var v = response[(c * plane) + p];
+                strongest = MathF.Abs(v) > MathF.Abs(strongest) ? v : strongest;
+            }
+
+            (picture[p], picture[plane + p], picture[(2 * plane) + p]) = Display.SignedColor(scale > 0 ? strongest / scale : 0f);
+        }
+    }
+
     /// <summary>Levels of Count values from <paramref name="i"/> on, as ints.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<int> Level(ref float xs, int i)

@@ -6,8 +6,9 @@ wall time and CPU time (user + system, from the kernel's accounting of each chil
 ratios, and the size of what each wrote. A last line times one 1080p picture through apply,
 start-up included.
 
-    /usr/bin/python3 bench/compare/apply/run.py --convsharp "dotnet artifacts/bin/ConvSharp.Cli/release/ConvSharp.Cli.dll" \
-        [--rounds 3] [--count 200] [--threads N] [--cases png-sobel,jpg-sobel,png-gaussian,jpg-gaussian] [--out DIR]
+    /usr/bin/python3 bench/compare/apply/run.py --convsharp "jit=dotnet artifacts/bin/ConvSharp.Cli/release/ConvSharp.Cli.dll" \
+        [--convsharp "native=native/convsharp"] [--rounds 3] [--count 200] [--threads N] \
+        [--cases png-sobel,jpg-sobel,png-gaussian,jpg-gaussian] [--out DIR] [--extra "--compression 6"]
 """
 import argparse
 import os
@@ -48,7 +49,7 @@ def size(folder):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--convsharp", required=True, help="the command that runs convsharp")
+    parser.add_argument("--convsharp", required=True, action="append", help="NAME=COMMAND that runs convsharp (repeat to compare builds)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
@@ -56,7 +57,7 @@ def main():
     parser.add_argument("--out", default=None)
     parser.add_argument("--extra", default="", help="more convsharp options, e.g. '--compression 6'")
     args = parser.parse_args()
-    convsharp = shlex.split(args.convsharp)
+    builds = [(spec.split("=", 1)[0], shlex.split(spec.split("=", 1)[1])) for spec in args.convsharp]
     out = args.out or os.path.join("/tmp", f"convsharp-apply-bench-{os.getpid()}")
     os.makedirs(out, exist_ok=True)
     shutil.copy(os.path.join(HERE, "opencv_loop.py"), out)  # the loop, beside the folder it filters
@@ -68,27 +69,28 @@ def main():
         if not os.path.isdir(source):
             subprocess.run([sys.executable, os.path.join(HERE, "make_crops.py"), source, "--count", str(args.count), "--format", fmt]
                            + (["--colour-only"] if colour else []), check=True)
-        ours, theirs = [], []
+        results = {who: [] for who, _ in builds + [("opencv", None)]}
         for round_ in range(args.rounds):
-            for who, results in (("convsharp", ours), ("opencv", theirs)):
+            for who, command in builds + [("opencv", None)]:
                 target = os.path.join(out, f"{name}-{who}")
                 shutil.rmtree(target, ignore_errors=True)
-                if who == "convsharp":
-                    command = convsharp + ["apply", source, *options, "-o", target, "--threads", str(args.threads)] + shlex.split(args.extra)
+                if command is not None:
+                    command = command + ["apply", source, *options, "-o", target, "--threads", str(args.threads)] + shlex.split(args.extra)
                 else:
                     command = [sys.executable, os.path.join(out, "opencv_loop.py"), source, target, loop_kernel]
-                results.append(run(command))
-            print(f"{name} round {round_ + 1}: convsharp {ours[-1][0]:.2f} s wall {ours[-1][1]:.2f} s CPU; "
-                  f"opencv {theirs[-1][0]:.2f} s wall {theirs[-1][1]:.2f} s CPU", file=sys.stderr)
-        median = lambda results, i: statistics.median(r[i] for r in results)
-        rows.append((name, median(ours, 0), median(ours, 1), median(theirs, 0), median(theirs, 1),
-                     size(os.path.join(out, f"{name}-convsharp")), size(os.path.join(out, f"{name}-opencv"))))
+                results[who].append(run(command))
+            print(f"{name} round {round_ + 1}: " + "; ".join(f"{who} {r[-1][0]:.2f} s wall {r[-1][1]:.2f} s CPU" for who, r in results.items()), file=sys.stderr)
+        median = lambda runs, i: statistics.median(r[i] for r in runs)
+        theirs = results["opencv"]
+        for who, _ in builds:
+            rows.append((f"{name} ({who})", median(results[who], 0), median(results[who], 1), median(theirs, 0), median(theirs, 1),
+                         size(os.path.join(out, f"{name}-{who}")), size(os.path.join(out, f"{name}-opencv"))))
 
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     model = next((l.split(":", 1)[1].strip() for l in cpu.splitlines() if l.startswith("Model name")), "?")
     print(f"CPU: {model}, {os.cpu_count()} cores; ConvSharp on {args.threads} thread(s), the OpenCV loop on one; "
           f"{args.count} images a case; medians of {args.rounds} rounds")
-    print("| case | ConvSharp wall | OpenCV loop wall | wall ratio | ConvSharp CPU | OpenCV loop CPU | CPU ratio | ConvSharp output | OpenCV output |")
+    print("| case (ConvSharp build) | ConvSharp wall | OpenCV loop wall | wall ratio | ConvSharp CPU | OpenCV loop CPU | CPU ratio | ConvSharp output | OpenCV output |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, ow, oc, tw, tc, os_, ts in rows:
         print(f"| {name} | {ow:.2f} s | {tw:.2f} s | {ow / tw:.2f} | {oc:.2f} s | {tc:.2f} s | {oc / tc:.2f} | {os_ / 1e6:.1f} MB | {ts / 1e6:.1f} MB |")
@@ -98,10 +100,12 @@ def main():
     if not os.path.exists(photo):
         subprocess.run([sys.executable, "-c", "import cv2,sys; cv2.imwrite(sys.argv[2], cv2.resize(cv2.imread(sys.argv[1]), (1920, 1080), interpolation=cv2.INTER_CUBIC))",
                         os.path.join(HERE, "../../../data/images/coffee.png"), photo], check=True)
-    single = [run(convsharp + ["apply", photo, "-k", "sobel-x", "-o", os.path.join(out, "photo-1080p.sobel-x.png")] + shlex.split(args.extra))
-              for _ in range(max(args.rounds, 5))]
-    print(f"One 1920×1080 colour photo (coffee.png enlarged), `apply -k sobel-x`, start-up included: "
-          f"{median(single, 0):.2f} s wall, {median(single, 1):.2f} s CPU (median of {len(single)})")
+    median = lambda runs, i: statistics.median(r[i] for r in runs)
+    for who, command in builds:
+        single = [run(command + ["apply", photo, "-k", "sobel-x", "-o", os.path.join(out, "photo-1080p.sobel-x.png")] + shlex.split(args.extra))
+                  for _ in range(max(args.rounds, 5))]
+        print(f"One 1920×1080 colour photo (coffee.png enlarged), `apply -k sobel-x`, start-up included ({who}): "
+              f"{median(single, 0):.2f} s wall, {median(single, 1):.2f} s CPU (median of {len(single)})")
 
 
 if __name__ == "__main__":

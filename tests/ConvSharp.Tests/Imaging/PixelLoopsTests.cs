@@ -57,6 +57,40 @@ public class PixelLoopsTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void The_signed_colours_are_the_scalar_formulas(int length)
+    {
+        foreach (var channels in new[] { 1, 3, 4 })
+        {
+            var response = Values(channels * length, seed: 3000 + length).Select(v => (v * 8f) - 4f).ToArray();
+            for (var i = 0; i < response.Length; i += 7)
+            {
+                response[i] = i % 2 == 0 ? -response[i] : 0f; // ties of |v| across channels, and zeros
+            }
+
+            foreach (var scale in new[] { 2.5f, 0f })
+            {
+                var picture = new float[3 * length];
+                PixelLoops.Signed(response, channels, length, scale, picture);
+                for (var p = 0; p < length; p++)
+                {
+                    var strongest = response[p];
+                    for (var c = 1; c < channels; c++)
+                    {
+                        var v = response[(c * length) + p];
+                        strongest = MathF.Abs(v) > MathF.Abs(strongest) ? v : strongest;
+                    }
+
+                    var (r, g, b) = Display.SignedColor(scale > 0 ? strongest / scale : 0f);
+                    Assert.True(
+                        (r, g, b) == (picture[p], picture[length + p], picture[(2 * length) + p]),
+                        $"{channels} channel(s), scale {scale}, pixel {p}: ({picture[p]}, {picture[length + p]}, {picture[(2 * length) + p]}), expected ({r}, {g}, {b})");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void The_range_is_the_smallest_and_largest_value(int length)
     {
         var values = Values(length, seed: 2000 + length).Select(v => (v * 1e4f) - 3e3f).ToArray();
