@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ConvSharp.Imaging;
 
@@ -21,7 +23,7 @@ internal sealed class ResponseStatistics(long count, double saturate, bool wantS
 
     /// <summary>Counts of one call's values, four histograms interleaved (see <see cref="CountCoarse"/>), kept per thread.</summary>
     [ThreadStatic]
-    private static int[]? t_partial;
+    private static int[]? _partialCounts;
 
     private readonly long[] _coarse = new long[CoarseBuckets];
     private readonly long _rank = (long)Math.Floor((count - 1) * (1 - saturate));
@@ -67,7 +69,7 @@ internal sealed class ResponseStatistics(long count, double saturate, bool wantS
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountCoarse(ReadOnlySpan<float> values)
     {
-        var partial = t_partial ??= new int[4 * CoarseBuckets];
+        var partial = _partialCounts ??= new int[4 * CoarseBuckets];
         Array.Clear(partial);
         var i = 0;
         for (; i <= values.Length - 4; i += 4)
@@ -95,6 +97,27 @@ internal sealed class ResponseStatistics(long count, double saturate, bool wantS
     {
         var bucket = (uint)Bucket();
         var fine = _fine ??= new long[1 << 16];
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Few values lie in the quantile's bucket: whole vectors without one are passed over.
+            var (magnitude, wanted) = (new Vector<uint>(0x7FFF_FFFF), new Vector<uint>(bucket));
+            ref var xs = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));
+            for (; i <= values.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+            {
+                var top = Vector.ShiftRightLogical(Vector.LoadUnsafe(ref xs, (nuint)i) & magnitude, 16);
+                if (Vector.EqualsAny(top, wanted))
+                {
+                    CountFine(values.Slice(i, Vector<uint>.Count), bucket, fine);
+                }
+            }
+        }
+
+        CountFine(values[i..], bucket, fine);
+    }
+
+    private static void CountFine(ReadOnlySpan<float> values, uint bucket, long[] fine)
+    {
         foreach (var v in values)
         {
             var bits = Bits(v);
