@@ -122,6 +122,9 @@ public class ConvolutionTests
         Expect.Values([3, 4, 1, 2, 3, 4, 1, 2], F.Pad(row, (2, 2, 0, 0), PaddingMode.Circular));
         Expect.Values([0, 0, 1, 2, 3, 4, 0, 0], F.Pad(row, (2, 2, 0, 0)));
         Expect.Values([9, 1, 2, 3, 4, 9], F.Pad(row, (1, 1, 0, 0), value: 9));
+
+        // Rows of an image with no rows are all border: the constant, not whatever the memory held.
+        Expect.Values([7, 7, 7, 7, 7, 7, 7, 7], F.Pad(Tensor.Zeros(2, 0, 4), (0, 0, 1, 0), value: 7));
     }
 
     [Fact]

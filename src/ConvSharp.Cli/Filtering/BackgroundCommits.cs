@@ -8,7 +8,8 @@ namespace ConvSharp.Cli.Filtering;
 /// <see cref="AtomicFile.Pending.Commit"/> flushes a file to the disk, then renames it, and the
 /// flush waits on the disk (a few milliseconds a file here) with the CPU idle. Files stay exactly
 /// as safe: each is still flushed before its rename. At most <see cref="MaxWaiting"/> files wait
-/// at once (each holds an open handle); a worker that would add one more waits for a place.
+/// in the queue (each holds an open handle); a worker that would add one more waits for a place,
+/// holding its own, so the open files number at most that plus the workers and committers.
 /// </summary>
 internal sealed class BackgroundCommits : IDisposable
 {
@@ -34,7 +35,18 @@ internal sealed class BackgroundCommits : IDisposable
     /// Takes <paramref name="file"/> (which this then owns) to be put in place; calls
     /// <paramref name="done"/> once it is, or <paramref name="failed"/> with the error, on a commit thread.
     /// </summary>
-    public void Add(AtomicFile.Pending file, Action done, Action<Exception> failed) => _waiting.Add(new Item(file, done, failed));
+    public void Add(AtomicFile.Pending file, Action done, Action<Exception> failed)
+    {
+        try
+        {
+            _waiting.Add(new Item(file, done, failed));
+        }
+        catch
+        {
+            file.Dispose(); // not taken: still ours to remove
+            throw;
+        }
+    }
 
     /// <summary>Waits until every file added is in place or has failed.</summary>
     public void Finish()
@@ -67,7 +79,16 @@ internal sealed class BackgroundCommits : IDisposable
             }
             catch (Exception e)
             {
-                file.Dispose(); // removes the temporary file
+                // Nothing may escape a thread of its own (it would end the process): the failure is reported.
+                try
+                {
+                    file.Dispose(); // removes the temporary file
+                }
+                catch (Exception)
+                {
+                    // Left for the next run's cleanup of stale temporary files.
+                }
+
                 failed(e);
             }
         }

@@ -112,7 +112,8 @@ internal static class Pad
         var runs = ColumnRuns(cols);
         var width = cols.Length;
         var o = 0;
-        for (var p = 0; p < Planes(source.Length, h, w); p++)
+        var planes = rows.Length * width == 0 ? 0 : destination.Length / (rows.Length * width); // not from the source: a plane of no pixels still has a border
+        for (var p = 0; p < planes; p++)
         {
             var plane = source.Slice(p * h * w, h * w);
             foreach (var r in rows)

@@ -220,7 +220,7 @@ internal static partial class AtomicFile
                 stream.Flush(flushToDisk: true);
                 File.Move(temporary, target, overwrite: true);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw Failure(e);
             }
@@ -252,7 +252,14 @@ internal static partial class AtomicFile
             }
             finally
             {
-                File.Delete(temporary);
+                try
+                {
+                    File.Delete(temporary);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A read-only or failing disk: the next run's cleanup removes it.
+                }
             }
         }
     }
