@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ConvSharp.Imaging;
 
 /// <summary>How a filter response, whose values can be anything, becomes a picture in [0, 1].</summary>
@@ -69,18 +67,13 @@ public static class Display
             throw new ArgumentOutOfRangeException(nameof(map), map, "unknown display map");
         }
 
+        var statistics = new ResponseStatistics(values.Length, saturate, DisplayMapping.NeedsScale(map));
+        statistics.Observe(values); // refuses a value that is not finite, whatever the map
         if (!DisplayMapping.NeedsRange(map))
         {
-            if (PixelLoops.FirstNonFinite(values) is var i and >= 0)
-            {
-                throw new ArgumentException($"the response holds {values[i].ToString(CultureInfo.InvariantCulture)} at flat index {i}; only finite responses can be displayed");
-            }
-
             return new DisplayMapping(map, 0f, 0f, 0f);
         }
 
-        var statistics = new ResponseStatistics(values.Length, saturate, DisplayMapping.NeedsScale(map));
-        statistics.Observe(values);
         if (!DisplayMapping.NeedsScale(map))
         {
             return new DisplayMapping(map, statistics.Min, statistics.Max, 0f);

@@ -1,12 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ConvSharp.Ops;
 
 namespace ConvSharp.Imaging;
 
 /// <summary>
 /// The per-value loops that turn a response into a picture: the display maps of
-/// <see cref="DisplayMapping"/> and the quantising of <see cref="PictureRows"/>. Each is a
+/// <see cref="DisplayMapping"/> (as operators of the core's <see cref="ElementwiseLoops"/>, and
+/// the signed colours) and the quantising of <see cref="PictureRows"/>. Each is a
 /// <see cref="Vector{T}"/> body (8 floats with AVX2, 16 with AVX-512, 4 with SSE or NEON) and a
 /// scalar tail, or the scalar loop alone where vectors are not accelerated
 /// (<c>DOTNET_EnableHWIntrinsic=0</c>). Lanes do the scalar formula's IEEE operations, so both
@@ -44,34 +46,8 @@ internal static class PixelLoops
     }
 
     /// <summary>The smallest and the largest of finite values (+∞ and −∞ for none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
-    {
-        ref var xs = ref MemoryMarshal.GetReference(values);
-        var (min, max) = (float.PositiveInfinity, float.NegativeInfinity);
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
-        {
-            var (low, high) = (new Vector<float>(min), new Vector<float>(max));
-            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var x = Vector.LoadUnsafe(ref xs, (nuint)i);
-                (low, high) = (Vector.Min(low, x), Vector.Max(high, x));
-            }
-
-            for (var lane = 0; lane < Vector<float>.Count; lane++)
-            {
-                (min, max) = (Math.Min(min, low[lane]), Math.Max(max, high[lane]));
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            (min, max) = (Math.Min(min, values[i]), Math.Max(max, values[i]));
-        }
-
-        return (min, max);
-    }
+    public static (float Min, float Max) MinMax(ReadOnlySpan<float> values) =>
+        values.IsEmpty ? (float.PositiveInfinity, float.NegativeInfinity) : (Extrema.Min(values), Extrema.Max(values));
 
     /// <summary>levels[i] = <see cref="PixelConversion.Quantise"/>(values[i]): clamped to [0, 1], times 255, rounded half to even.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -99,72 +75,13 @@ internal static class PixelLoops
     }
 
     /// <summary>y[i] = Math.Clamp(x[i], 0, 1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Clamp(ReadOnlySpan<float> x, Span<float> y)
-    {
-        y = y[..x.Length];
-        ref var xs = ref MemoryMarshal.GetReference(x);
-        ref var ys = ref MemoryMarshal.GetReference(y);
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.StoreUnsafe(Vector.Min(Vector.Max(Vector.LoadUnsafe(ref xs, (nuint)i), Vector<float>.Zero), Vector<float>.One), ref ys, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            y[i] = Math.Clamp(x[i], 0f, 1f);
-        }
-    }
+    public static void Clamp(ReadOnlySpan<float> x, Span<float> y) => ElementwiseLoops.Map(x, y, new ClampToUnit());
 
     /// <summary>y[i] = (x[i] − min) / range.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Normalize(ReadOnlySpan<float> x, float min, float range, Span<float> y)
-    {
-        y = y[..x.Length];
-        ref var xs = ref MemoryMarshal.GetReference(x);
-        ref var ys = ref MemoryMarshal.GetReference(y);
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var (low, span) = (new Vector<float>(min), new Vector<float>(range));
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.StoreUnsafe((Vector.LoadUnsafe(ref xs, (nuint)i) - low) / span, ref ys, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            y[i] = (x[i] - min) / range;
-        }
-    }
+    public static void Normalize(ReadOnlySpan<float> x, float min, float range, Span<float> y) => ElementwiseLoops.Map(x, y, new Normalized(min, range));
 
     /// <summary>y[i] = Math.Min(|x[i]| / scale, 1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Abs(ReadOnlySpan<float> x, float scale, Span<float> y)
-    {
-        y = y[..x.Length];
-        ref var xs = ref MemoryMarshal.GetReference(x);
-        ref var ys = ref MemoryMarshal.GetReference(y);
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var s = new Vector<float>(scale);
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.StoreUnsafe(Vector.Min(Vector.Abs(Vector.LoadUnsafe(ref xs, (nuint)i)) / s, Vector<float>.One), ref ys, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            y[i] = Math.Min(MathF.Abs(x[i]) / scale, 1f);
-        }
-    }
+    public static void Abs(ReadOnlySpan<float> x, float scale, Span<float> y) => ElementwiseLoops.Map(x, y, new ScaledMagnitude(scale));
 
     /// <summary>
     /// The signed map's colours: at each pixel the channel of largest |v| (the first on a tie),
@@ -219,5 +136,32 @@ internal static class PixelLoops
     {
         var v = Vector.Min(Vector.Max(Vector.LoadUnsafe(ref xs, (nuint)i), Vector<float>.Zero), Vector<float>.One);
         return Vector.ConvertToInt32(Vector.Round(v * new Vector<float>(255f)));
+    }
+
+    private readonly struct ClampToUnit : IUnaryOperator
+    {
+        public bool Vectorizable => true;
+
+        public float Invoke(float x) => Math.Clamp(x, 0f, 1f);
+
+        public Vector<float> Invoke(Vector<float> x) => Vector.Min(Vector.Max(x, Vector<float>.Zero), Vector<float>.One);
+    }
+
+    private readonly struct Normalized(float min, float range) : IUnaryOperator
+    {
+        public bool Vectorizable => true;
+
+        public float Invoke(float x) => (x - min) / range;
+
+        public Vector<float> Invoke(Vector<float> x) => (x - new Vector<float>(min)) / new Vector<float>(range);
+    }
+
+    private readonly struct ScaledMagnitude(float scale) : IUnaryOperator
+    {
+        public bool Vectorizable => true;
+
+        public float Invoke(float x) => Math.Min(MathF.Abs(x) / scale, 1f);
+
+        public Vector<float> Invoke(Vector<float> x) => Vector.Min(Vector.Abs(x) / new Vector<float>(scale), Vector<float>.One);
     }
 }

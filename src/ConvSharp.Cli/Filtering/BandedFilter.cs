@@ -62,9 +62,6 @@ internal sealed class BandedFilter
     /// <summary>The first output row of band <paramref name="band"/>, and its row count.</summary>
     public (int First, int Count) Rows(int band) => (band * BandRows, Math.Min(BandRows, OutputHeight - (band * BandRows)));
 
-    /// <summary>The response to band <paramref name="band"/>: (OC, rows, OW).</summary>
-    public Tensor Band(int band) => Filter(Slab(band));
-
     /// <summary>The response to a <see cref="Slab"/>: (OC, rows, OW).</summary>
     public Tensor Filter(Tensor slab) => _filter.Apply(slab, _settings, _pads.Left, _pads.Right);
 
