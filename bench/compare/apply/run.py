@@ -6,7 +6,7 @@ wall time and CPU time (user + system, from the kernel's accounting of each chil
 ratios, and the size of what each wrote. A last line times one 1080p picture through apply,
 start-up included.
 
-    /usr/bin/python3 bench/compare/apply/run.py --convsharp "jit=dotnet artifacts/bin/ConvSharp.Cli/release/ConvSharp.Cli.dll" \
+    /usr/bin/python3 bench/compare/apply/run.py --convsharp "tool=artifacts/apply-bench-tool/bin/convsharp" \
         [--convsharp "native=native/convsharp"] [--rounds 3] [--count 200] [--threads N] \
         [--cases png-sobel,jpg-sobel,png-gaussian,jpg-gaussian] [--out DIR] [--extra "--compression 6"]
 """

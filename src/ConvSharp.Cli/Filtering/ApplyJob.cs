@@ -59,7 +59,7 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
 
         using var picture = new PictureRows(pictureChannels, bands.OutputHeight, bands.OutputWidth);
         using var npy = WriteNpy ? new NpyRows(Path.ChangeExtension(output, ".npy"), bands.OutputChannels, bands.OutputHeight, bands.OutputWidth) : null;
-        var mapped = new float[(long)pictureChannels * bands.BandRows * bands.OutputWidth];
+        var mapped = GC.AllocateUninitializedArray<float>(checked(pictureChannels * bands.BandRows * bands.OutputWidth)); // each band writes what it reads
         for (var band = 0; band < bands.Bands; band++)
         {
             var response = (single ?? Response(bands, band, ref t)).AsReadOnlySpan();
