@@ -17,9 +17,6 @@ public sealed unsafe class ImageRaster : IDisposable
 {
     private const int ChunkBytes = 4 << 20;
 
-    /// <summary>Level v as the float v / 255, for v = 0 … 255.</summary>
-    private static readonly float[] Levels = [.. Enumerable.Range(0, 256).Select(v => v / 255f)];
-
     private readonly nint[] _chunks;
     private readonly int _rowsPerChunk;
     private readonly int _bytesPerPixel;
@@ -307,30 +304,21 @@ public sealed unsafe class ImageRaster : IDisposable
 
     /// <summary>
     /// One stored row, read forwards, into every channel: <see cref="Convert"/>'s values (the same
-    /// v / 255 floats) from a table of the 256 levels, without its per-pixel choices.
+    /// v / 255 floats) a channel at a time, in vectors (<see cref="PixelLoops.Levels"/>), without
+    /// its per-pixel choices.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first row: a single photo is read only once
     private void CopyLevels(byte* row, Span<float> destination, long offset, long plane)
     {
-        var levels = Levels;
         var width = Width;
+        var pixels = new ReadOnlySpan<byte>(row, width * _bytesPerPixel);
         for (var c = 0; c < _colorChannels; c++)
         {
-            var channel = destination.Slice((int)(offset + (c * plane)), width);
-            var source = row + (_bytesPerPixel == 1 || _colorChannels == 1 ? 0 : c);
-            for (var x = 0; x < channel.Length; x++)
-            {
-                channel[x] = levels[source[x * _bytesPerPixel]];
-            }
+            PixelLoops.Levels(pixels, _bytesPerPixel, _bytesPerPixel == 1 || _colorChannels == 1 ? 0 : c, destination.Slice((int)(offset + (c * plane)), width));
         }
 
         if (_keepAlpha)
         {
-            var alpha = destination.Slice((int)(offset + (_colorChannels * plane)), width);
-            for (var x = 0; x < alpha.Length; x++)
-            {
-                alpha[x] = levels[row[(x * 4) + 3]];
-            }
+            PixelLoops.Levels(pixels, _bytesPerPixel, 3, destination.Slice((int)(offset + (_colorChannels * plane)), width));
         }
     }
 

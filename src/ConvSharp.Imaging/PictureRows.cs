@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace ConvSharp.Imaging;
@@ -61,27 +62,24 @@ internal sealed class PictureRows : IDisposable
             return;
         }
 
-        // Colour: each channel's levels for a run of pixels, then woven into RGBA.
-        Span<byte> levels = stackalloc byte[Math.Min(plane, 4096)];
-        for (var start = 0; start < plane; start += levels.Length)
+        // Colour: each channel's levels for a run of pixels, then woven into RGBA a pixel (one
+        // little-endian uint, R in its low byte) at a time.
+        const int Run = 1024;
+        Span<byte> levels = stackalloc byte[4 * Run];
+        levels[(3 * Run)..].Fill(255); // opaque, unless the picture has alpha
+        var pixels = MemoryMarshal.Cast<byte, uint>(bytes);
+        for (var start = 0; start < plane; start += Run)
         {
-            var count = Math.Min(levels.Length, plane - start);
-            var pixels = bytes.Slice(4 * start, 4 * count);
-            for (var c = 0; c < 4; c++)
+            var count = Math.Min(Run, plane - start);
+            for (var c = 0; c < Channels; c++)
             {
-                if (c < Channels)
-                {
-                    PixelLoops.Quantise(picture.Slice((c * plane) + start, count), levels);
-                }
-                else
-                {
-                    levels[..count].Fill(255); // opaque
-                }
+                PixelLoops.Quantise(picture.Slice((c * plane) + start, count), levels.Slice(c * Run, count));
+            }
 
-                for (var p = 0; p < count; p++)
-                {
-                    pixels[(4 * p) + c] = levels[p];
-                }
+            var run = pixels.Slice(start, count);
+            for (var p = 0; p < run.Length; p++)
+            {
+                run[p] = levels[p] | ((uint)levels[Run + p] << 8) | ((uint)levels[(2 * Run) + p] << 16) | ((uint)levels[(3 * Run) + p] << 24);
             }
         }
     }

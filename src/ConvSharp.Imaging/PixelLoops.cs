@@ -49,6 +49,62 @@ internal static class PixelLoops
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> values) =>
         values.IsEmpty ? (float.PositiveInfinity, float.NegativeInfinity) : (Extrema.Min(values), Extrema.Max(values));
 
+    /// <summary>
+    /// values[x] = pixels[x · bytesPerPixel + channel] / 255 for each of <paramref name="values"/>:
+    /// one channel of a row of 1- or 4-byte pixels as floats. Divided, not multiplied by 1/255, in
+    /// vectors as in the scalar tail: IEEE division rounds each lane as it rounds one float, so
+    /// these are NumPy's and PyTorch's x / 255.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Levels(ReadOnlySpan<byte> pixels, int bytesPerPixel, int channel, Span<float> values)
+    {
+        if (bytesPerPixel is not (1 or 4) || (uint)channel >= (uint)bytesPerPixel)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channel), $"channel {channel} of {bytesPerPixel}-byte pixels");
+        }
+
+        pixels = pixels[..(values.Length * bytesPerPixel)]; // bounds: the unchecked loads below stay inside
+        ref var ps = ref MemoryMarshal.GetReference(pixels);
+        ref var vs = ref MemoryMarshal.GetReference(values);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var lanes = Vector<uint>.Count;
+            if (bytesPerPixel == 4)
+            {
+                // The channel's byte of each pixel, shifted down and masked.
+                var (shift, low) = (8 * channel, new Vector<uint>(0xFF));
+                for (; i <= values.Length - lanes; i += lanes)
+                {
+                    var pixel = Vector.LoadUnsafe(ref Unsafe.As<byte, uint>(ref Unsafe.Add(ref ps, i * 4)));
+                    StoreLevels(Vector.ShiftRightLogical(pixel, shift) & low, ref vs, i);
+                }
+            }
+            else
+            {
+                // A vector of bytes widened twice: four vectors of uint.
+                for (; i <= values.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref ps, (nuint)i), out var low, out var high);
+                    Vector.Widen(low, out var first, out var second);
+                    Vector.Widen(high, out var third, out var fourth);
+                    StoreLevels(first, ref vs, i);
+                    StoreLevels(second, ref vs, i + lanes);
+                    StoreLevels(third, ref vs, i + (2 * lanes));
+                    StoreLevels(fourth, ref vs, i + (3 * lanes));
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            Unsafe.Add(ref vs, i) = Unsafe.Add(ref ps, (i * bytesPerPixel) + channel) / 255f;
+        }
+    }
+
+    private static void StoreLevels(Vector<uint> levels, ref float values, int at) =>
+        (Vector.ConvertToSingle(levels.As<uint, int>()) / new Vector<float>(255f)).StoreUnsafe(ref values, (nuint)at);
+
     /// <summary>levels[i] = <see cref="PixelConversion.Quantise"/>(values[i]): clamped to [0, 1], times 255, rounded half to even.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantise(ReadOnlySpan<float> values, Span<byte> levels)

@@ -26,6 +26,41 @@ public class PixelLoopsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Levels_are_each_byte_divided_by_255_as_one_float(int length)
+    {
+        var random = new Random(length);
+        foreach (var bytesPerPixel in new[] { 1, 4 })
+        {
+            var pixels = new byte[(length * bytesPerPixel) + 5]; // a few bytes past the row, never read
+            random.NextBytes(pixels);
+            for (var channel = 0; channel < bytesPerPixel; channel++)
+            {
+                var values = new float[length];
+                PixelLoops.Levels(pixels, bytesPerPixel, channel, values);
+                for (var x = 0; x < length; x++)
+                {
+                    var level = pixels[(x * bytesPerPixel) + channel];
+                    Assert.True(
+                        BitConverter.SingleToInt32Bits(values[x]) == BitConverter.SingleToInt32Bits(level / 255f),
+                        $"{bytesPerPixel}-byte pixels, channel {channel}, x {x}: {values[x]:R} for level {level}, {level / 255f:R} expected");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Levels_cover_every_byte_and_refuse_a_channel_outside_the_pixel()
+    {
+        var every = Enumerable.Range(0, 256).Select(v => (byte)v).ToArray();
+        var values = new float[256];
+        PixelLoops.Levels(every, 1, 0, values);
+        Assert.Equal(every.Select(v => v / 255f), values);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PixelLoops.Levels(every, 4, 4, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PixelLoops.Levels(every, 3, 0, new float[4]));
+    }
+
     [Fact]
     public void Quantise_rounds_the_halves_between_levels_to_even_and_clamps()
     {
