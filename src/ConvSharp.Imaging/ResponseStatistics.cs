@@ -61,12 +61,7 @@ internal sealed class ResponseStatistics(long count, double saturate, bool wantS
     /// </summary>
     public void Observe(ReadOnlySpan<float> values, long first = 0)
     {
-        if (PixelLoops.FirstNonFinite(values) is var i and >= 0)
-        {
-            throw new ArgumentException(
-                $"the response holds {values[i].ToString(CultureInfo.InvariantCulture)} at flat index {first + i}; only finite responses can be displayed");
-        }
-
+        RefuseNonFinite(values, first);
         var (min, max) = PixelLoops.MinMax(values);
         (Min, Max) = (Math.Min(Min, min), Math.Max(Max, max));
         if (wantScale)
@@ -75,6 +70,16 @@ internal sealed class ResponseStatistics(long count, double saturate, bool wantS
         }
 
         _seen += values.Length;
+    }
+
+    /// <summary>Refuses a response holding NaN or ±∞, which no map can draw; <paramref name="first"/> is the flat index of values[0].</summary>
+    public static void RefuseNonFinite(ReadOnlySpan<float> values, long first = 0)
+    {
+        if (PixelLoops.FirstNonFinite(values) is var i and >= 0)
+        {
+            throw new ArgumentException(
+                $"the response holds {values[i].ToString(CultureInfo.InvariantCulture)} at flat index {first + i}; only finite responses can be displayed");
+        }
     }
 
     /// <summary>

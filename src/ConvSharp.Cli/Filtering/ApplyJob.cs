@@ -63,6 +63,11 @@ internal sealed record ApplyJob(KernelSpec Kernel, FilterSettings Settings, stri
         for (var band = 0; band < bands.Bands; band++)
         {
             var response = (single ?? Response(bands, band, ref t)).AsReadOnlySpan();
+            if (single is null && !DisplayMapping.NeedsRange(map))
+            {
+                ResponseStatistics.RefuseNonFinite(response); // clamp gathers no statistics, yet refuses what one band refuses
+            }
+
             var (first, count) = bands.Rows(band);
             var plane = count * bands.OutputWidth;
             mapping.Apply(response, bands.OutputChannels, plane, mapped);

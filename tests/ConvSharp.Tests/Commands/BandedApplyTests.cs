@@ -44,6 +44,23 @@ public class BandedApplyTests
         Assert.All(a.Zip(b), p => Assert.True(MathF.Abs(p.First - p.Second) <= 1.5f / 255, $"{p.First} against {p.Second}"));
     }
 
+    [Theory]
+    [InlineData("clamp")]
+    [InlineData("abs")]
+    [InlineData("normalize")]
+    public void A_response_that_overflows_is_refused_in_bands_as_in_one(string map)
+    {
+        using var folder = new TempFolder();
+        var settings = new FilterSettings(false, Padding.Same, PaddingMode.Reflect, 1, Enum.Parse<DisplayMap>(map, ignoreCase: true));
+        var job = new ApplyJob(KernelSpec.Parse("[[3e38,3e38],[3e38,3e38]]"), settings, null, WriteNpy: false);
+        foreach (var (run, name) in new[] { (job, "one"), (job with { BandFloats = 20_000 }, "bands") })
+        {
+            var error = Assert.Throws<ConvSharp.Cli.CommandLine.CommandFailedException>(() => run.Run(Photos.Data("coffee.png"), folder.File($"{name}.png")));
+            Assert.Contains("only finite responses can be displayed", error.Message);
+            Assert.False(File.Exists(folder.File($"{name}.png")), $"{name}: a picture was written");
+        }
+    }
+
     [Fact]
     public void The_whole_image_in_one_band_is_the_librarys_answer()
     {
