@@ -1,0 +1,214 @@
+using System.Runtime.CompilerServices;
+
+namespace ConvSharp.Imaging.Jpeg;
+
+/// <summary>
+/// The entropy-coded data of a sequential Huffman scan (T.81 annex F.2.2): bits read most
+/// significant first with stuffed zero bytes dropped, Huffman symbols, the DC difference and the
+/// run/size AC codes of each block, restart markers. Anything libjpeg would only warn about (a
+/// code in no table, a marker where data should be, data running out, a wrong restart marker, a
+/// run past the 64th coefficient) sets <see cref="Failed"/>, and the file goes to SkiaSharp.
+/// </summary>
+internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
+{
+    private readonly byte[] _data = data;
+    private int _pos = start;
+
+    /// <summary>Bits not yet consumed, most significant first; <see cref="_bits"/> of them are valid.</summary>
+    private ulong _acc;
+    private int _bits;
+
+    /// <summary>Zero bits appended past a marker or the end of the file: consuming any of them fails.</summary>
+    private int _padBits;
+    private bool _atMarker;
+    private int _nextRestart;
+
+    public bool Failed { get; private set; }
+
+    /// <summary>Whether every bit consumed so far was real data.</summary>
+    public bool ConsumedOnlyData => _bits >= _padBits && !Failed;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Fill()
+    {
+        if (_bits > 56)
+        {
+            return;
+        }
+
+        FillSlow();
+    }
+
+    private void FillSlow()
+    {
+        var data = _data;
+        while (_bits <= 56)
+        {
+            ulong b = 0;
+            if (_atMarker || _pos >= data.Length)
+            {
+                _padBits += 8;
+            }
+            else if ((b = data[_pos]) != 0xFF)
+            {
+                _pos++;
+            }
+            else if (_pos + 1 < data.Length && data[_pos + 1] == 0)
+            {
+                _pos += 2; // a stuffed 0xFF data byte
+            }
+            else
+            {
+                _atMarker = true; // _pos stays on the marker
+                (b, _padBits) = (0, _padBits + 8);
+            }
+
+            _acc |= b << (56 - _bits);
+            _bits += 8;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Bits(int n)
+    {
+        var v = (int)(_acc >> (64 - n));
+        _acc <<= n;
+        _bits -= n;
+        return v;
+    }
+
+    /// <summary>An n-bit value read as T.81's EXTEND does: the upper half positive, the lower half negative.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Extend(int v, int n) => v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Symbol(JpegDecoderHuffmanTable table)
+    {
+        Fill();
+        var look = table.Lookup[(int)(_acc >> (64 - JpegDecoderHuffmanTable.LookupBits))];
+        if (look != 0)
+        {
+            _acc <<= look >> 8;
+            _bits -= look >> 8;
+            return look & 0xFF;
+        }
+
+        return LongSymbol(table);
+    }
+
+    private int LongSymbol(JpegDecoderHuffmanTable table)
+    {
+        for (var size = JpegDecoderHuffmanTable.LookupBits + 1; size <= 16; size++)
+        {
+            var code = (int)(_acc >> (64 - size));
+            if (code <= table.MaxCode[size])
+            {
+                _acc <<= size;
+                _bits -= size;
+                return table.Symbols[code + table.Offset[size]];
+            }
+        }
+
+        Failed = true; // a code in no table
+        return 0;
+    }
+
+    /// <summary>
+    /// Decodes one block into <paramref name="block"/> (natural order, zeros where no coefficient
+    /// is coded; it must come in zeroed), dequantised: the coefficient as libjpeg stores it (16 bits)
+    /// times its quantiser. Returns the OR of the magnitudes written, a bound on the largest.
+    /// </summary>
+    public int DecodeBlock(int* block, JpegDecoderComponent component, ref int predictor)
+    {
+        var quant = component.Quant;
+        var s = Symbol(component.Dc);
+        var diff = 0;
+        if (s != 0)
+        {
+            // Symbol left at least 41 bits in the buffer: enough for any value (15 bits at most).
+            diff = Extend(Bits(s), s);
+        }
+
+        predictor = unchecked(predictor + diff); // libjpeg lets a forged file's predictor wrap
+        var dc = (short)predictor * quant[0];
+        block[0] = dc;
+        var magnitudes = Math.Abs(dc);
+
+        var ac = component.Ac;
+        var zigZag = JpegDecoderTables.ZigZag;
+        for (var k = 1; k < 64;)
+        {
+            var rs = Symbol(ac);
+            var (run, size) = (rs >> 4, rs & 15);
+            if (size == 0)
+            {
+                if (run != 15)
+                {
+                    break; // end of block
+                }
+
+                k += 16; // sixteen zeros
+                continue;
+            }
+
+            k += run;
+            if (k > 63)
+            {
+                Failed = true; // libjpeg writes such a coefficient into position 63; left to it
+                return 0;
+            }
+
+            var z = zigZag[k];
+            var value = Extend(Bits(size), size) * quant[z];
+            block[z] = value;
+            magnitudes |= Math.Abs(value);
+            k++;
+        }
+
+        return magnitudes;
+    }
+
+    /// <summary>
+    /// At the end of a restart interval: the data must end here (only the last byte's padding bits
+    /// unread) and be followed by the expected RSTn; the bit reader then starts afresh after it.
+    /// </summary>
+    public bool Restart()
+    {
+        if (!AtDataEnd() || _data[_pos] != 0xD0 + _nextRestart)
+        {
+            return false;
+        }
+
+        _pos++;
+        _nextRestart = (_nextRestart + 1) & 7;
+        (_acc, _bits, _padBits, _atMarker) = (0, 0, 0, false);
+        return true;
+    }
+
+    /// <summary>At the end of the scan: the data ends here and the next marker is EOI.</summary>
+    public bool Finish() => AtDataEnd() && _data[_pos] == 0xD9;
+
+    /// <summary>
+    /// Whether the data ends at the bits read (no whole byte left unread) and a marker follows;
+    /// leaves <see cref="_pos"/> on the marker's code.
+    /// </summary>
+    private bool AtDataEnd()
+    {
+        if (!ConsumedOnlyData || _bits - _padBits >= 8)
+        {
+            return false;
+        }
+
+        if (_pos >= _data.Length || _data[_pos] != 0xFF)
+        {
+            return false;
+        }
+
+        while (_pos < _data.Length && _data[_pos] == 0xFF)
+        {
+            _pos++;
+        }
+
+        return _pos < _data.Length;
+    }
+}
