@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ConvSharp.Imaging.Jpeg;
 
 /// <summary>
@@ -27,7 +30,7 @@ internal static unsafe class JpegDecoder
         for (var c = 0; c < components.Length; c++)
         {
             var comp = components[c];
-            bands[c] = new byte[Ring * comp.BlocksPerLine * 8 * comp.V * 8];
+            bands[c] = GC.AllocateUninitializedArray<byte>(Ring * comp.BlocksPerLine * 8 * comp.V * 8, pinned: true); // the IDCT writes through pointers
         }
 
         var entropy = new JpegDecoderEntropy(file, header.DataStart);
@@ -60,14 +63,14 @@ internal static unsafe class JpegDecoder
                 {
                     var comp = components[c];
                     var stride = comp.BlocksPerLine * 8;
-                    var band = bands[c].AsSpan((m % Ring) * stride * comp.V * 8);
+                    var band = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(bands[c])) + ((m % Ring) * stride * comp.V * 8);
                     for (var v = 0; v < comp.V; v++)
                     {
                         for (var h = 0; h < comp.H; h++)
                         {
                             var magnitudes = entropy.DecodeBlock(block, comp, ref predictors[c]);
                             var at = (v * 8 * stride) + (((mx * comp.H) + h) * 8);
-                            JpegDecoderIdct.Transform(block, band[at..], stride, magnitudes);
+                            JpegDecoderIdct.Transform(block, band + at, stride, magnitudes);
                             new Span<int>(block, 64).Clear();
                         }
                     }

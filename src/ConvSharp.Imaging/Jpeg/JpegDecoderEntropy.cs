@@ -42,6 +42,22 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     private void FillSlow()
     {
         var data = _data;
+        if (!_atMarker && _pos + 8 <= data.Length)
+        {
+            // Eight bytes at once when none is 0xFF (no stuffing, no marker): as many whole bytes as fit.
+            var word = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(_pos, 8));
+            var inverted = ~word;
+            if (((inverted - 0x0101010101010101UL) & ~inverted & 0x8080808080808080UL) == 0)
+            {
+                var count = (64 - _bits) >> 3;
+                _acc |= (word >> (64 - (8 * count))) << (64 - _bits - (8 * count));
+                _bits += 8 * count;
+                _pos += count;
+                return;
+            }
+        }
+
+
         while (_bits <= 56)
         {
             ulong b = 0;
@@ -116,7 +132,8 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     /// <summary>
     /// Decodes one block into <paramref name="block"/> (natural order, zeros where no coefficient
     /// is coded; it must come in zeroed), dequantised: the coefficient as libjpeg stores it (16 bits)
-    /// times its quantiser. Returns the OR of the magnitudes written, a bound on the largest.
+    /// times its quantiser. Returns the OR of the magnitudes written (below 2²³), a bound on the
+    /// largest, with <see cref="JpegDecoderIdct.HasAc"/> set if any AC coefficient is coded.
     /// </summary>
     public int DecodeBlock(int* block, JpegDecoderComponent component, ref int predictor)
     {
@@ -161,7 +178,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
             var z = zigZag[k];
             var value = Extend(Bits(size), size) * quant[z];
             block[z] = value;
-            magnitudes |= Math.Abs(value);
+            magnitudes |= Math.Abs(value) | JpegDecoderIdct.HasAc;
             k++;
         }
 

@@ -36,12 +36,38 @@ internal static unsafe class JpegDecoderIdct
         return (byte)Math.Clamp(wrapped, 0, 255);
     }
 
+    /// <summary>Set in a block's magnitudes (<see cref="JpegDecoderEntropy.DecodeBlock"/>) when it codes any AC coefficient.</summary>
+    public const int HasAc = 1 << 30;
+
     /// <summary>
-    /// Transforms one block (see <see cref="Reference"/>); <paramref name="magnitudes"/> bounds the
-    /// coefficients' magnitudes.
+    /// Transforms one block (see <see cref="Reference"/>) into 8 rows of 8 bytes at
+    /// <paramref name="output"/>, <paramref name="stride"/> apart. <paramref name="magnitudes"/>
+    /// bounds the coefficients' magnitudes and says whether any AC one is coded: a DC-only block
+    /// is one value (its columns pass gives 4·DC in column 0, its rows pass (4·DC + 16) / 32), and
+    /// the others go through <see cref="JpegDecoderIdctAvx2"/> where 32 bits hold them.
     /// </summary>
-    public static void Transform(int* block, Span<byte> output, int stride, int magnitudes) =>
-        Reference(new ReadOnlySpan<int>(block, 64), output, stride);
+    public static void Transform(int* block, byte* output, int stride, int magnitudes)
+    {
+        if ((magnitudes & HasAc) == 0)
+        {
+            var value = RangeLimit(((4L * block[0]) + 16) >> 5);
+            var row = 0x0101010101010101UL * value;
+            for (var y = 0; y < 8; y++)
+            {
+                *(ulong*)(output + (y * stride)) = row;
+            }
+
+            return;
+        }
+
+        if (JpegDecoderIdctAvx2.IsSupported && (magnitudes & ~HasAc) <= JpegDecoderIdctAvx2.MaxCoefficient
+            && JpegDecoderIdctAvx2.TryTransform(block, output, stride))
+        {
+            return;
+        }
+
+        Reference(new ReadOnlySpan<int>(block, 64), new Span<byte>(output, (7 * stride) + 8), stride);
+    }
 
     /// <summary>
     /// The plain transform of one block of dequantised coefficients (natural order) into 8 rows of
