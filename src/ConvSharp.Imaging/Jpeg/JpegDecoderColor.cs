@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace ConvSharp.Imaging.Jpeg;
 
 /// <summary>
@@ -91,6 +93,27 @@ internal static class JpegDecoderColor
     public static void YCbCrToRgba(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgba)
     {
         var n = rgba.Length / 4;
+        if (Vector128.IsHardwareAccelerated && n >= 16)
+        {
+            // 16 pixels a step; the last step overlaps the one before (a pixel depends on its own samples only).
+            for (var i = 0; ; i += 16)
+            {
+                i = Math.Min(i, n - 16);
+                Convert16(y[i..], cb[i..], cr[i..], rgba[(4 * i)..]);
+                if (i == n - 16)
+                {
+                    return;
+                }
+            }
+        }
+
+        YCbCrToRgbaScalar(y, cb, cr, rgba);
+    }
+
+    /// <summary><see cref="YCbCrToRgba"/> a pixel at a time: the reference of the vector loop.</summary>
+    public static void YCbCrToRgbaScalar(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgba)
+    {
+        var n = rgba.Length / 4;
         for (var i = 0; i < n; i++)
         {
             int luma = y[i], b = cb[i] - 128, r = cr[i] - 128;
@@ -100,6 +123,37 @@ internal static class JpegDecoderColor
             rgba[(4 * i) + 3] = 255;
         }
     }
+
+    /// <summary>Sixteen pixels: the samples widened to four vectors of ints, each pixel assembled as R | G ≪ 8 | B ≪ 16 | 255 ≪ 24.</summary>
+    private static void Convert16(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgba)
+    {
+        var (y0, y1, y2, y3) = Widen(Vector128.Create(y[..16]));
+        var (b0, b1, b2, b3) = Widen(Vector128.Create(cb[..16]));
+        var (r0, r1, r2, r3) = Widen(Vector128.Create(cr[..16]));
+        Pixels(y0, b0, r0).AsByte().CopyTo(rgba);
+        Pixels(y1, b1, r1).AsByte().CopyTo(rgba[16..]);
+        Pixels(y2, b2, r2).AsByte().CopyTo(rgba[32..]);
+        Pixels(y3, b3, r3).AsByte().CopyTo(rgba[48..]);
+    }
+
+    private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Widen(Vector128<byte> v)
+    {
+        var (lo, hi) = Vector128.Widen(v);
+        var (a, b) = Vector128.Widen(lo);
+        var (c, d) = Vector128.Widen(hi);
+        return (a.AsInt32(), b.AsInt32(), c.AsInt32(), d.AsInt32());
+    }
+
+    private static Vector128<int> Pixels(Vector128<int> luma, Vector128<int> cb, Vector128<int> cr)
+    {
+        var (b, r, half) = (cb - Vector128.Create(128), cr - Vector128.Create(128), Vector128.Create(Half));
+        var red = Clamp(luma + (((r * CrToR) + half) >> 16));
+        var green = Clamp(luma + (((b * -CbToG) + half + (r * -CrToG)) >> 16));
+        var blue = Clamp(luma + (((b * CbToB) + half) >> 16));
+        return red | (green << 8) | (blue << 16) | Vector128.Create(unchecked((int)0xFF000000));
+    }
+
+    private static Vector128<int> Clamp(Vector128<int> v) => Vector128.Min(Vector128.Max(v, Vector128<int>.Zero), Vector128.Create(255));
 
     private static byte Clamp(int v) => (byte)Math.Clamp(v, 0, 255);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ConvSharp.Imaging.Jpeg;
 
@@ -27,17 +28,6 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
 
     /// <summary>Whether every bit consumed so far was real data.</summary>
     public bool ConsumedOnlyData => _bits >= _padBits && !Failed;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Fill()
-    {
-        if (_bits > 56)
-        {
-            return;
-        }
-
-        FillSlow();
-    }
 
     private void FillSlow()
     {
@@ -84,33 +74,9 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Bits(int n)
-    {
-        var v = (int)(_acc >> (64 - n));
-        _acc <<= n;
-        _bits -= n;
-        return v;
-    }
-
     /// <summary>An n-bit value read as T.81's EXTEND does: the upper half positive, the lower half negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Extend(int v, int n) => v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Symbol(JpegDecoderHuffmanTable table)
-    {
-        Fill();
-        var look = table.Lookup[(int)(_acc >> (64 - JpegDecoderHuffmanTable.LookupBits))];
-        if (look != 0)
-        {
-            _acc <<= look >> 8;
-            _bits -= look >> 8;
-            return look & 0xFF;
-        }
-
-        return LongSymbol(table);
-    }
 
     private int LongSymbol(JpegDecoderHuffmanTable table)
     {
@@ -137,25 +103,38 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     /// </summary>
     public int DecodeBlock(int* block, JpegDecoderComponent component, ref int predictor)
     {
-        var quant = component.Quant;
-        var s = Symbol(component.Dc);
+        // The bit buffer in locals (registers) for the whole block, written back around each refill.
+        var (acc, bits) = (_acc, _bits);
+        ref var quant = ref MemoryMarshal.GetArrayDataReference(component.Quant);
+        ref var zigZag = ref MemoryMarshal.GetReference(JpegDecoderTables.ZigZag);
+
+        if (bits < 32)
+        {
+            (acc, bits) = Refill(acc, bits);
+        }
+
+        var s = Decode(component.Dc, ref acc, ref bits);
         var diff = 0;
         if (s != 0)
         {
-            // Symbol left at least 41 bits in the buffer: enough for any value (15 bits at most).
-            diff = Extend(Bits(s), s);
+            diff = Extend((int)(acc >> (64 - s)), s);
+            (acc, bits) = (acc << s, bits - s);
         }
 
         predictor = unchecked(predictor + diff); // libjpeg lets a forged file's predictor wrap
-        var dc = (short)predictor * quant[0];
+        var dc = (short)predictor * quant;
         block[0] = dc;
         var magnitudes = Math.Abs(dc);
 
         var ac = component.Ac;
-        var zigZag = JpegDecoderTables.ZigZag;
         for (var k = 1; k < 64;)
         {
-            var rs = Symbol(ac);
+            if (bits < 32)
+            {
+                (acc, bits) = Refill(acc, bits);
+            }
+
+            var rs = Decode(ac, ref acc, ref bits);
             var (run, size) = (rs >> 4, rs & 15);
             if (size == 0)
             {
@@ -172,17 +151,44 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
             if (k > 63)
             {
                 Failed = true; // libjpeg writes such a coefficient into position 63; left to it
-                return 0;
+                break;
             }
 
-            var z = zigZag[k];
-            var value = Extend(Bits(size), size) * quant[z];
+            var z = Unsafe.Add(ref zigZag, k);
+            var value = Extend((int)(acc >> (64 - size)), size) * Unsafe.Add(ref quant, z);
+            (acc, bits) = (acc << size, bits - size);
             block[z] = value;
             magnitudes |= Math.Abs(value) | JpegDecoderIdct.HasAc;
             k++;
         }
 
+        (_acc, _bits) = (acc, bits);
         return magnitudes;
+    }
+
+    /// <summary>One Huffman symbol from the buffer (which holds at least 16 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Decode(JpegDecoderHuffmanTable table, ref ulong acc, ref int bits)
+    {
+        var look = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Lookup), (nint)(acc >> (64 - JpegDecoderHuffmanTable.LookupBits)));
+        if (look != 0)
+        {
+            acc <<= look >> 8;
+            bits -= look >> 8;
+            return look & 0xFF;
+        }
+
+        (_acc, _bits) = (acc, bits);
+        var symbol = LongSymbol(table);
+        (acc, bits) = (_acc, _bits);
+        return symbol;
+    }
+
+    private (ulong Acc, int Bits) Refill(ulong acc, int bits)
+    {
+        (_acc, _bits) = (acc, bits);
+        FillSlow();
+        return (_acc, _bits);
     }
 
     /// <summary>
