@@ -21,7 +21,11 @@ internal static unsafe class JpegDecoderIdctAvx2
 
     public static bool IsSupported => Avx2.IsSupported;
 
-    /// <summary>Transforms the block into 8 rows of 8 bytes at <paramref name="output"/>, <paramref name="stride"/> apart; false (nothing written) where 32 bits might not hold it.</summary>
+    /// <summary>
+    /// Transforms the block, whose coefficients must lie within ±<see cref="MaxCoefficient"/>, into
+    /// 8 rows of 8 bytes at <paramref name="output"/>, <paramref name="stride"/> apart; false
+    /// (nothing written) where the first pass's outputs are too large for the second in 32 bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryTransform(int* block, byte* output, int stride)
     {
