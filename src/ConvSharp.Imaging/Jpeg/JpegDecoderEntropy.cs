@@ -29,6 +29,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     /// <summary>Whether every bit consumed so far was real data.</summary>
     public bool ConsumedOnlyData => _bits >= _padBits && !Failed;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: a single photo is read once
     private void FillSlow()
     {
         var data = _data;
@@ -76,7 +77,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
 
     /// <summary>An n-bit value read as T.81's EXTEND does: the upper half positive, the lower half negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Extend(int v, int n) => v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
+    private static int Extend(int v, int n) => v + ((((v >> (n - 1)) & 1) - 1) & (1 - (1 << n))); // without a branch: the sign is a coin toss
 
     private int LongSymbol(JpegDecoderHuffmanTable table)
     {
@@ -103,17 +104,37 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     /// </summary>
     public int DecodeBlock(int* block, JpegDecoderComponent component, ref int predictor)
     {
-        // The bit buffer in locals (registers) for the whole block, written back around each refill.
+        // Written out in one method so that the bit buffer stays in registers; it goes back to
+        // the fields only around a refill or a code longer than the lookup.
         var (acc, bits) = (_acc, _bits);
+        var (dcTable, acTable) = (component.Dc, component.Ac);
+        ref var dcLookup = ref MemoryMarshal.GetArrayDataReference(dcTable.Lookup);
+        ref var acLookup = ref MemoryMarshal.GetArrayDataReference(acTable.Lookup);
+        ref var fastAc = ref MemoryMarshal.GetArrayDataReference(acTable.FastAc);
         ref var quant = ref MemoryMarshal.GetArrayDataReference(component.Quant);
         ref var zigZag = ref MemoryMarshal.GetReference(JpegDecoderTables.ZigZag);
+        const int Shift = 64 - JpegDecoderHuffmanTable.LookupBits;
 
         if (bits < 32)
         {
-            (acc, bits) = Refill(acc, bits);
+            (_acc, _bits) = (acc, bits);
+            FillSlow();
+            (acc, bits) = (_acc, _bits);
         }
 
-        var s = Decode(component.Dc, ref acc, ref bits);
+        int s = Unsafe.Add(ref dcLookup, (nint)(acc >> Shift));
+        if (s != 0)
+        {
+            (acc, bits) = (acc << (s >> 8), bits - (s >> 8));
+            s &= 0xFF;
+        }
+        else
+        {
+            (_acc, _bits) = (acc, bits);
+            s = LongSymbol(dcTable);
+            (acc, bits) = (_acc, _bits);
+        }
+
         var diff = 0;
         if (s != 0)
         {
@@ -126,19 +147,53 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         block[0] = dc;
         var magnitudes = Math.Abs(dc);
 
-        var ac = component.Ac;
         for (var k = 1; k < 64;)
         {
             if (bits < 32)
             {
-                (acc, bits) = Refill(acc, bits);
+                (_acc, _bits) = (acc, bits);
+                FillSlow();
+                (acc, bits) = (_acc, _bits);
             }
 
-            var rs = Decode(ac, ref acc, ref bits);
-            var (run, size) = (rs >> 4, rs & 15);
+            var index = (nint)(acc >> Shift);
+            var fast = Unsafe.Add(ref fastAc, index);
+            if (fast != 0)
+            {
+                // Code and value in one look-up: the common short coefficient.
+                k += (fast >> 4) & 15;
+                if (k > 63)
+                {
+                    Failed = true;
+                    break;
+                }
+
+                (acc, bits) = (acc << (fast & 15), bits - (fast & 15));
+                var at = Unsafe.Add(ref zigZag, k);
+                var coefficient = (fast >> 8) * Unsafe.Add(ref quant, at);
+                block[at] = coefficient;
+                magnitudes |= Math.Abs(coefficient) | JpegDecoderIdct.HasAc;
+                k++;
+                continue;
+            }
+
+            int rs = Unsafe.Add(ref acLookup, index);
+            if (rs != 0)
+            {
+                (acc, bits) = (acc << (rs >> 8), bits - (rs >> 8));
+                rs &= 0xFF;
+            }
+            else
+            {
+                (_acc, _bits) = (acc, bits);
+                rs = LongSymbol(acTable);
+                (acc, bits) = (_acc, _bits);
+            }
+
+            var size = rs & 15;
             if (size == 0)
             {
-                if (run != 15)
+                if (rs != 0xF0)
                 {
                     break; // end of block
                 }
@@ -147,7 +202,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
                 continue;
             }
 
-            k += run;
+            k += rs >> 4;
             if (k > 63)
             {
                 Failed = true; // libjpeg writes such a coefficient into position 63; left to it
@@ -164,31 +219,6 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
 
         (_acc, _bits) = (acc, bits);
         return magnitudes;
-    }
-
-    /// <summary>One Huffman symbol from the buffer (which holds at least 16 bits).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Decode(JpegDecoderHuffmanTable table, ref ulong acc, ref int bits)
-    {
-        var look = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Lookup), (nint)(acc >> (64 - JpegDecoderHuffmanTable.LookupBits)));
-        if (look != 0)
-        {
-            acc <<= look >> 8;
-            bits -= look >> 8;
-            return look & 0xFF;
-        }
-
-        (_acc, _bits) = (acc, bits);
-        var symbol = LongSymbol(table);
-        (acc, bits) = (_acc, _bits);
-        return symbol;
-    }
-
-    private (ulong Acc, int Bits) Refill(ulong acc, int bits)
-    {
-        (_acc, _bits) = (acc, bits);
-        FillSlow();
-        return (_acc, _bits);
     }
 
     /// <summary>

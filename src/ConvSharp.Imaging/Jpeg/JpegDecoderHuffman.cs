@@ -7,11 +7,17 @@ namespace ConvSharp.Imaging.Jpeg;
 /// </summary>
 internal sealed class JpegDecoderHuffmanTable
 {
-    /// <summary>Bits looked up at once: nearly every code of a photo is this short.</summary>
-    public const int LookupBits = 9;
+    /// <summary>Bits looked up at once: nearly every code of a photo, even at high quality, is this short (a 4 KB table).</summary>
+    public const int LookupBits = 11;
 
     /// <summary>For the next <see cref="LookupBits"/> bits: code size · 256 + symbol, or 0 if the code is longer.</summary>
     public readonly ushort[] Lookup = new ushort[1 << LookupBits];
+
+    /// <summary>
+    /// For an AC table, the next <see cref="LookupBits"/> bits decoded whole where they hold a
+    /// coefficient's code and its value bits both: value · 256 + run · 16 + bits used; 0 otherwise.
+    /// </summary>
+    public int[] FastAc = [];
 
     /// <summary>Largest code of each size 1–16 (−1 where there is none); index 17 ends the search.</summary>
     public readonly int[] MaxCode = new int[18];
@@ -67,6 +73,23 @@ internal sealed class JpegDecoderHuffmanTable
         }
 
         table.MaxCode[17] = int.MaxValue;
+        if (!isDc)
+        {
+            table.FastAc = new int[1 << LookupBits];
+            for (var i = 0; i < table.FastAc.Length; i++)
+            {
+                var look = table.Lookup[i];
+                int length = look >> 8, run = (look >> 4) & 15, size = look & 15;
+                if (look != 0 && size != 0 && length + size <= LookupBits)
+                {
+                    // The value bits follow the code: T.81's EXTEND of them.
+                    var bits = (i >> (LookupBits - length - size)) & ((1 << size) - 1);
+                    var value = bits < (1 << (size - 1)) ? bits - (1 << size) + 1 : bits;
+                    table.FastAc[i] = (value * 256) + (run * 16) + length + size;
+                }
+            }
+        }
+
         return table;
     }
 }
