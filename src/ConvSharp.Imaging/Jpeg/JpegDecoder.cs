@@ -68,9 +68,9 @@ internal static unsafe class JpegDecoder
                     {
                         for (var h = 0; h < comp.H; h++)
                         {
-                            var magnitudes = entropy.DecodeBlock(block, comp, ref predictors[c]);
+                            var flags = entropy.DecodeBlock(block, comp, ref predictors[c]);
                             var at = (v * 8 * stride) + (((mx * comp.H) + h) * 8);
-                            JpegDecoderIdct.Transform(block, band + at, stride, magnitudes);
+                            JpegDecoderIdct.Transform(block, band + at, stride, flags);
                             new Span<int>(block, 64).Clear();
                         }
                     }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -36,9 +37,8 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         if (!_atMarker && _pos + 8 <= data.Length)
         {
             // Eight bytes at once when none is 0xFF (no stuffing, no marker): as many whole bytes as fit.
-            var word = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(_pos, 8));
-            var inverted = ~word;
-            if (((inverted - 0x0101010101010101UL) & ~inverted & 0x8080808080808080UL) == 0)
+            var word = BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(_pos, 8));
+            if (NoMarkerByte(word))
             {
                 var count = (64 - _bits) >> 3;
                 _acc |= (word >> (64 - (8 * count))) << (64 - _bits - (8 * count));
@@ -75,6 +75,10 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         }
     }
 
+    /// <summary>Whether none of the eight bytes is 0xFF (the bytes of ~word: none is zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NoMarkerByte(ulong word) => ((~word - 0x0101010101010101UL) & word & 0x8080808080808080UL) == 0;
+
     /// <summary>An n-bit value read as T.81's EXTEND does: the upper half positive, the lower half negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Extend(int v, int n) => v + ((((v >> (n - 1)) & 1) - 1) & (1 - (1 << n))); // without a branch: the sign is a coin toss
@@ -99,8 +103,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     /// <summary>
     /// Decodes one block into <paramref name="block"/> (natural order, zeros where no coefficient
     /// is coded; it must come in zeroed), dequantised: the coefficient as libjpeg stores it (16 bits)
-    /// times its quantiser. Returns the OR of the magnitudes written (below 2²³), a bound on the
-    /// largest, with <see cref="JpegDecoderIdct.HasAc"/> set if any AC coefficient is coded.
+    /// times its quantiser. Returns <see cref="JpegDecoderIdct.HasAc"/> if any AC coefficient is coded, else 0.
     /// </summary>
     public int DecodeBlock(int* block, JpegDecoderComponent component, ref int predictor)
     {
@@ -114,6 +117,8 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         ref var quant = ref MemoryMarshal.GetArrayDataReference(component.Quant);
         ref var zigZag = ref MemoryMarshal.GetReference(JpegDecoderTables.ZigZag);
         const int Shift = 64 - JpegDecoderHuffmanTable.LookupBits;
+        var data = _data;
+        ulong word;
 
         if (bits < 32)
         {
@@ -143,17 +148,26 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         }
 
         predictor = unchecked(predictor + diff); // libjpeg lets a forged file's predictor wrap
-        var dc = (short)predictor * quant;
-        block[0] = dc;
-        var magnitudes = Math.Abs(dc);
+        block[0] = (short)predictor * quant;
+        var flags = 0;
 
         for (var k = 1; k < 64;)
         {
             if (bits < 32)
             {
-                (_acc, _bits) = (acc, bits);
-                FillSlow();
-                (acc, bits) = (_acc, _bits);
+                // Four or more whole bytes at once where none of the next eight is 0xFF, else byte by byte.
+                if (_pos + 8 <= data.Length && NoMarkerByte(word = BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(_pos, 8))))
+                {
+                    var count = (64 - bits) >> 3;
+                    acc |= (word >> (64 - (8 * count))) << (64 - bits - (8 * count));
+                    (bits, _pos) = (bits + (8 * count), _pos + count);
+                }
+                else
+                {
+                    (_acc, _bits) = (acc, bits);
+                    FillSlow();
+                    (acc, bits) = (_acc, _bits);
+                }
             }
 
             var index = (nint)(acc >> Shift);
@@ -172,7 +186,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
                 var at = Unsafe.Add(ref zigZag, k);
                 var coefficient = (fast >> 8) * Unsafe.Add(ref quant, at);
                 block[at] = coefficient;
-                magnitudes |= Math.Abs(coefficient) | JpegDecoderIdct.HasAc;
+                flags = JpegDecoderIdct.HasAc;
                 k++;
                 continue;
             }
@@ -213,12 +227,12 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
             var value = Extend((int)(acc >> (64 - size)), size) * Unsafe.Add(ref quant, z);
             (acc, bits) = (acc << size, bits - size);
             block[z] = value;
-            magnitudes |= Math.Abs(value) | JpegDecoderIdct.HasAc;
+            flags = JpegDecoderIdct.HasAc;
             k++;
         }
 
         (_acc, _bits) = (acc, bits);
-        return magnitudes;
+        return flags;
     }
 
     /// <summary>

@@ -36,19 +36,19 @@ internal static unsafe class JpegDecoderIdct
         return (byte)Math.Clamp(wrapped, 0, 255);
     }
 
-    /// <summary>Set in a block's magnitudes (<see cref="JpegDecoderEntropy.DecodeBlock"/>) when it codes any AC coefficient.</summary>
+    /// <summary>What <see cref="JpegDecoderEntropy.DecodeBlock"/> returns for a block that codes any AC coefficient.</summary>
     public const int HasAc = 1 << 30;
 
     /// <summary>
     /// Transforms one block (see <see cref="Reference"/>) into 8 rows of 8 bytes at
-    /// <paramref name="output"/>, <paramref name="stride"/> apart. <paramref name="magnitudes"/>
-    /// bounds the coefficients' magnitudes and says whether any AC one is coded: a DC-only block
-    /// is one value (its columns pass gives 4·DC in column 0, its rows pass (4·DC + 16) / 32), and
-    /// the others go through <see cref="JpegDecoderIdctAvx2"/> where 32 bits hold them.
+    /// <paramref name="output"/>, <paramref name="stride"/> apart. <paramref name="flags"/> says
+    /// whether any AC coefficient is coded (<see cref="HasAc"/>): a DC-only block is one value (its
+    /// columns pass gives 4·DC in column 0, its rows pass (4·DC + 16) / 32); the others go through
+    /// <see cref="JpegDecoderIdctAvx2"/> where 32 bits hold them, else the reference.
     /// </summary>
-    public static void Transform(int* block, byte* output, int stride, int magnitudes)
+    public static void Transform(int* block, byte* output, int stride, int flags)
     {
-        if ((magnitudes & HasAc) == 0)
+        if ((flags & HasAc) == 0)
         {
             var value = RangeLimit(((4L * block[0]) + 16) >> 5);
             var row = 0x0101010101010101UL * value;
@@ -60,8 +60,7 @@ internal static unsafe class JpegDecoderIdct
             return;
         }
 
-        if (JpegDecoderIdctAvx2.IsSupported && (magnitudes & ~HasAc) <= JpegDecoderIdctAvx2.MaxCoefficient
-            && JpegDecoderIdctAvx2.TryTransform(block, output, stride))
+        if (JpegDecoderIdctAvx2.IsSupported && JpegDecoderIdctAvx2.TryTransform(block, output, stride))
         {
             return;
         }

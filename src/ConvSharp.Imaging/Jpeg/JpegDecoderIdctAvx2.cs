@@ -10,7 +10,7 @@ namespace ConvSharp.Imaging.Jpeg;
 /// back and saturating packs to bytes (the range limit's wrap is applied first, so the packs'
 /// clamp is its clamp). 32 bits hold every intermediate when the coefficients are below
 /// <see cref="MaxCoefficient"/> and the first pass's outputs below <see cref="MaxWorkspace"/>
-/// (bounded by summing the magnitudes of every term of the butterfly: 1.46·10⁹ and 1.9·10⁹, under
+/// (bounded by summing the magnitudes of every term of the butterfly: 1.46·10⁹ and 2.14·10⁹, under
 /// 2³¹); a block outside either bound is left to the 64-bit reference, which is what
 /// <see cref="TryTransform"/>'s false means.
 /// </summary>
@@ -22,9 +22,9 @@ internal static unsafe class JpegDecoderIdctAvx2
     public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>
-    /// Transforms the block, whose coefficients must lie within ±<see cref="MaxCoefficient"/>, into
-    /// 8 rows of 8 bytes at <paramref name="output"/>, <paramref name="stride"/> apart; false
-    /// (nothing written) where the first pass's outputs are too large for the second in 32 bits.
+    /// Transforms the block into 8 rows of 8 bytes at <paramref name="output"/>, <paramref name="stride"/>
+    /// apart; false (nothing written) where a coefficient lies beyond ±<see cref="MaxCoefficient"/>
+    /// or the first pass's outputs beyond ±<see cref="MaxWorkspace"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryTransform(int* block, byte* output, int stride)
@@ -37,12 +37,14 @@ internal static unsafe class JpegDecoderIdctAvx2
         var r5 = Avx.LoadVector256(block + 40);
         var r6 = Avx.LoadVector256(block + 48);
         var r7 = Avx.LoadVector256(block + 56);
+        if (Vector256.GreaterThanAny(Magnitudes(r0, r1, r2, r3, r4, r5, r6, r7), Vector256.Create(MaxCoefficient)))
+        {
+            return false;
+        }
 
         // Columns: each vector is a row of coefficients, each lane a column.
         Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 10, 11);
-        var big = Vector256.Abs(r0) | Vector256.Abs(r1) | Vector256.Abs(r2) | Vector256.Abs(r3)
-            | Vector256.Abs(r4) | Vector256.Abs(r5) | Vector256.Abs(r6) | Vector256.Abs(r7);
-        if (Vector256.GreaterThanAny(big, Vector256.Create(MaxWorkspace)))
+        if (Vector256.GreaterThanAny(Magnitudes(r0, r1, r2, r3, r4, r5, r6, r7), Vector256.Create(MaxWorkspace)))
         {
             return false;
         }
@@ -55,6 +57,14 @@ internal static unsafe class JpegDecoderIdctAvx2
         Store(RangeLimit(r4), RangeLimit(r5), RangeLimit(r6), RangeLimit(r7), output + (4 * stride), stride);
         return true;
     }
+
+    /// <summary>Each lane's largest magnitude over the eight vectors (values above −2³¹, so Abs is exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Magnitudes(
+        Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, Vector256<int> e, Vector256<int> f, Vector256<int> g, Vector256<int> h) =>
+        Vector256.Max(
+            Vector256.Max(Vector256.Max(Vector256.Abs(a), Vector256.Abs(b)), Vector256.Max(Vector256.Abs(c), Vector256.Abs(d))),
+            Vector256.Max(Vector256.Max(Vector256.Abs(e), Vector256.Abs(f)), Vector256.Max(Vector256.Abs(g), Vector256.Abs(h))));
 
     /// <summary>The range limit's wrap (x modulo 1024 into [−512, 511], plus 128); the packs clamp to [0, 255].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
