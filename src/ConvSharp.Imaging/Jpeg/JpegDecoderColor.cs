@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.Intrinsics;
 
 namespace ConvSharp.Imaging.Jpeg;
@@ -22,6 +23,18 @@ internal static class JpegDecoderColor
     /// takes 2 · input length samples; rows of 2 samples or fewer are box-doubled instead, as libjpeg does.
     /// </summary>
     public static void UpsampleH2V1(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (Vector128.IsHardwareAccelerated && input.Length >= 10)
+        {
+            UpsampleVector(input, input, vertical: false, output);
+            return;
+        }
+
+        UpsampleH2V1Scalar(input, output);
+    }
+
+    /// <summary><see cref="UpsampleH2V1"/> a sample at a time: the reference of the vector loop.</summary>
+    public static void UpsampleH2V1Scalar(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var n = input.Length;
         if (n <= 2)
@@ -51,6 +64,18 @@ internal static class JpegDecoderColor
     /// </summary>
     public static void UpsampleH2V2(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
     {
+        if (Vector128.IsHardwareAccelerated && near.Length >= 10)
+        {
+            UpsampleVector(near, far, vertical: true, output);
+            return;
+        }
+
+        UpsampleH2V2Scalar(near, far, output);
+    }
+
+    /// <summary><see cref="UpsampleH2V2"/> a sample at a time: the reference of the vector loop.</summary>
+    public static void UpsampleH2V2Scalar(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
+    {
         var n = near.Length;
         if (n <= 2)
         {
@@ -75,6 +100,49 @@ internal static class JpegDecoderColor
 
         output[(2 * n) - 2] = (byte)(((current * 3) + last + 8) >> 4);
         output[(2 * n) - 1] = (byte)(((current * 4) + 7) >> 4);
+    }
+
+    /// <summary>
+    /// Both fancy upsamplers, 8 samples (16 outputs) a step over the samples with a neighbour on
+    /// each side, the last step overlapping the one before; the two end samples through the scalar
+    /// formulas. Column values c are the samples (h2v1) or 3 · near + far (h2v2); an output is
+    /// (3 · c + the neighbour's c + rounding) ≫ shift, even outputs with the left neighbour, odd
+    /// ones with the right; 16-bit lanes hold every value (at most 16 · 255). Even and odd outputs
+    /// are interleaved by packing them as the low and high bytes of 16-bit lanes.
+    /// </summary>
+    private static void UpsampleVector(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, bool vertical, Span<byte> output)
+    {
+        var n = near.Length;
+        var (evenRound, oddRound, shift) = vertical ? (8, 7, 4) : (1, 2, 2);
+        var (re, ro) = (Vector128.Create((ushort)evenRound), Vector128.Create((ushort)oddRound));
+        for (var i = 1; ; i += 8)
+        {
+            i = Math.Min(i, n - 9);
+            var c = Columns(near, far, i, vertical);
+            var even = ((c * 3) + Columns(near, far, i - 1, vertical) + re) >> shift;
+            var odd = ((c * 3) + Columns(near, far, i + 1, vertical) + ro) >> shift;
+            (even | (odd << 8)).AsByte().CopyTo(output[(2 * i)..]);
+            if (i == n - 9)
+            {
+                break;
+            }
+        }
+
+        // The ends: column 0's two outputs and column n − 1's, by the scalar formulas.
+        var (first, second, last, beforeLast) = (Column(near, far, 0, vertical), Column(near, far, 1, vertical), Column(near, far, n - 1, vertical), Column(near, far, n - 2, vertical));
+        output[0] = (byte)(vertical ? ((first * 4) + 8) >> 4 : first);
+        output[1] = (byte)(((first * 3) + second + oddRound) >> shift);
+        output[(2 * n) - 2] = (byte)(((last * 3) + beforeLast + evenRound) >> shift);
+        output[(2 * n) - 1] = (byte)(vertical ? ((last * 4) + 7) >> 4 : last);
+    }
+
+    private static int Column(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int i, bool vertical) => vertical ? (near[i] * 3) + far[i] : near[i];
+
+    /// <summary>Eight column values from sample <paramref name="i"/> on, in 16-bit lanes.</summary>
+    private static Vector128<ushort> Columns(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int i, bool vertical)
+    {
+        var a = Vector128.WidenLower(Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(near[i..])).AsByte());
+        return vertical ? (a * 3) + Vector128.WidenLower(Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(far[i..])).AsByte()) : a;
     }
 
     private static void BoxDouble(ReadOnlySpan<byte> input, Span<byte> output)

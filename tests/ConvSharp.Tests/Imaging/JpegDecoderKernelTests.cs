@@ -4,7 +4,8 @@ namespace ConvSharp.Tests.Imaging;
 
 /// <summary>
 /// The JPEG decoder's vector kernels against their scalar references: the AVX2 IDCT (and its
-/// dispatch, with the DC-only shortcut and the 64-bit fallback) and the Vector128 YCbCr → RGBA.
+/// dispatch, with the DC-only shortcut and the 64-bit fallback), the Vector128 fancy upsampling
+/// and YCbCr → RGBA.
 /// Marked Kernels, so CI runs them again under DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0.
 /// </summary>
 [Trait("Category", "Kernels")]
@@ -67,6 +68,38 @@ public unsafe class JpegDecoderKernelTests
                 {
                     Assert.True(expected.AsSpan(13 * y, 8).SequenceEqual(actual.AsSpan(13 * y, 8)), $"AVX2, magnitude {magnitude}, trial {trial}, row {y}");
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public void Upsampling_equals_the_scalar_references()
+    {
+        var random = new Random(11);
+        for (var n = 1; n <= 80; n++)
+        {
+            foreach (var kind in new[] { "random", "extremes" })
+            {
+                var (near, far) = (new byte[n], new byte[n]);
+                random.NextBytes(near);
+                random.NextBytes(far);
+                if (kind == "extremes")
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        (near[i], far[i]) = ((byte)(random.Next(2) * 255), (byte)(random.Next(2) * 255));
+                    }
+                }
+
+                var expected = new byte[2 * n];
+                var actual = Enumerable.Repeat((byte)0xA5, (2 * n) + 9).ToArray();
+                JpegDecoderColor.UpsampleH2V1Scalar(near, expected);
+                JpegDecoderColor.UpsampleH2V1(near, actual.AsSpan(0, 2 * n));
+                Assert.True(expected.AsSpan().SequenceEqual(actual.AsSpan(0, 2 * n)), $"h2v1, {n} samples, {kind}");
+                JpegDecoderColor.UpsampleH2V2Scalar(near, far, expected);
+                JpegDecoderColor.UpsampleH2V2(near, far, actual.AsSpan(0, 2 * n));
+                Assert.True(expected.AsSpan().SequenceEqual(actual.AsSpan(0, 2 * n)), $"h2v2, {n} samples, {kind}");
+                Assert.All(actual[(2 * n)..], v => Assert.Equal(0xA5, v));
             }
         }
     }
