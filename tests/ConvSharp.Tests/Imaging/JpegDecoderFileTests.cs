@@ -38,6 +38,20 @@ public class JpegDecoderFileTests
         }
     }
 
+    /// <summary>SOF1 (extended sequential, 8-bit, Huffman) is decoded as libjpeg decodes SOF0: the same file marked so.</summary>
+    [Fact]
+    public void Extended_sequential_frames_decode_as_skia_decodes_them()
+    {
+        var rgba = Picture("photo", 33, 65);
+        foreach (var (gray, downsample) in new[] { (true, SKJpegEncoderDownsample.Downsample444), (false, SKJpegEncoderDownsample.Downsample420), (false, SKJpegEncoderDownsample.Downsample422) })
+        {
+            var file = JpegDecoding.EncodeWithSkia(rgba, 33, 65, gray, 90, downsample);
+            var sof = file.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+            file[sof + 1] = 0xC1;
+            JpegDecoderIdentityTests.AssertIdentical(file, $"SOF1 {downsample} gray {gray}");
+        }
+    }
+
     public static TheoryData<string> Accepted() => [.. FixtureNames("accept-")];
 
     public static TheoryData<string> Refused() => [.. FixtureNames("refuse-")];
