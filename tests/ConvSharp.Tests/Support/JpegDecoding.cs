@@ -32,7 +32,7 @@ internal static class JpegDecoding
         }
     }
 
-    /// <summary>The fast decoder's pixels (1 byte a pixel for gray, 4 for colour), or null where it refuses the file.</summary>
+    /// <summary>The fast decoder's pixels (1 byte a pixel for gray, 4 for colour), or null where it refuses the file (or the picture is over 64 MB).</summary>
     public static byte[]? Fast(byte[] file)
     {
         var header = JpegDecoderHeader.TryRead(file);
@@ -42,7 +42,15 @@ internal static class JpegDecoding
         }
 
         var rowBytes = header.Components.Length == 1 ? header.Width : 4 * header.Width;
-        var pixels = new byte[(long)rowBytes * header.Height];
+        if ((long)rowBytes * header.Height > 1 << 26)
+        {
+            // A mutated header's huge picture: decoded into one reused row (it must not throw), not compared.
+            var row = new byte[rowBytes];
+            JpegDecoder.TryDecode(file, header, _ => row);
+            return null;
+        }
+
+        var pixels = new byte[rowBytes * header.Height];
         return JpegDecoder.TryDecode(file, header, y => pixels.AsSpan(y * rowBytes, rowBytes)) ? pixels : null;
     }
 
