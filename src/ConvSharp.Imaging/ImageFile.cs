@@ -49,14 +49,14 @@ public static class ImageFile
     internal static ImageRaster Open(string path, ImageLoadOptions? options, Action<int, int>? beforeDecode)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var codec = OpenCodec(path);
+        using var codec = OpenCodec(path, out var jpeg);
         if (beforeDecode is not null)
         {
             var (width, height) = UprightSize(codec);
             beforeDecode(width, height);
         }
 
-        return ImageRaster.Decode(codec, path, options ?? ImageLoadOptions.Default);
+        return ImageRaster.Decode(codec, path, options ?? ImageLoadOptions.Default, jpeg);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public static class ImageFile
     public static (int Width, int Height) Dimensions(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var codec = OpenCodec(path);
+        using var codec = OpenCodec(path, out _, readJpeg: false);
         return UprightSize(codec);
     }
 
@@ -87,13 +87,25 @@ public static class ImageFile
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        using var codec = OpenCodec(new SKMemoryStream(buffer.ToArray()), buffer.Length, name);
-        using var raster = ImageRaster.Decode(codec, name, options ?? ImageLoadOptions.Default);
+        var bytes = buffer.ToArray();
+        using var codec = OpenCodec(new SKMemoryStream(bytes), bytes.Length, name);
+        using var raster = ImageRaster.Decode(codec, name, options ?? ImageLoadOptions.Default, bytes);
         return raster.ToTensor();
     }
 
-    private static SKCodec OpenCodec(string path)
+    /// <summary>
+    /// A JPEG file up to this size is read into memory whole: the codec reads it from there, and
+    /// ImageRaster's own JPEG decoder decodes the same bytes.
+    /// </summary>
+    private const long MaxJpegBytesInMemory = 1L << 30;
+
+    /// <summary>
+    /// Opens a codec on the file. A JPEG (of at most <see cref="MaxJpegBytesInMemory"/> bytes) is
+    /// read whole into <paramref name="jpeg"/> when <paramref name="readJpeg"/> asks; null otherwise.
+    /// </summary>
+    private static SKCodec OpenCodec(string path, out byte[]? jpeg, bool readJpeg = true)
     {
+        jpeg = null;
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: no such file", path);
@@ -102,12 +114,28 @@ public static class ImageFile
         // A pipe or a device is refused before it is opened (opening a pipe waits for a writer).
         var length = InputFile.Length(path);
 
-        using (File.OpenRead(path))
+        using (var file = File.OpenRead(path))
         {
             // .NET's own open first: an unreadable file gets its clear message, not Skia's "not valid".
+            if (readJpeg && length <= MaxJpegBytesInMemory && IsJpeg(file))
+            {
+                var bytes = new byte[length];
+                file.Position = 0;
+                var read = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+                jpeg = read == bytes.Length ? bytes : bytes[..read];
+            }
         }
 
-        return OpenCodec(new SKFileStream(path), length, path);
+        return jpeg is not null
+            ? OpenCodec(new SKMemoryStream(jpeg), jpeg.Length, path)
+            : OpenCodec(new SKFileStream(path), length, path);
+    }
+
+    /// <summary>Whether a file begins as a JPEG does (SOI, then a marker).</summary>
+    private static bool IsJpeg(FileStream file)
+    {
+        Span<byte> start = stackalloc byte[3];
+        return file.ReadAtLeast(start, 3, throwOnEndOfStream: false) == 3 && start[0] == 0xFF && start[1] == 0xD8 && start[2] == 0xFF;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ConvSharp.Imaging.Jpeg;
 using SkiaSharp;
 
 namespace ConvSharp.Imaging;
@@ -64,9 +65,17 @@ public sealed unsafe class ImageRaster : IDisposable
     /// <summary>
     /// Decodes an opened codec: gray files straight to 1 byte a pixel, others to RGBA; row by
     /// row where the format allows (so a damaged file is found as it is read), else whole.
+    /// A JPEG whose bytes are given (<paramref name="encoded"/>, the file the codec reads) goes
+    /// first to <see cref="JpegDecoder"/>, which gives the same bytes faster for the files it
+    /// takes; any other it refuses, and SkiaSharp decodes it as before.
     /// </summary>
-    internal static ImageRaster Decode(SKCodec codec, string name, ImageLoadOptions options)
+    internal static ImageRaster Decode(SKCodec codec, string name, ImageLoadOptions options, byte[]? encoded = null)
     {
+        if (encoded is not null && codec.EncodedFormat == SKEncodedImageFormat.Jpeg && TryDecodeJpeg(codec, encoded, options) is { } fast)
+        {
+            return fast;
+        }
+
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         var gray = codec.Info.ColorType == SKColorType.Gray8;
         var info = new SKImageInfo(width, height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, gray ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
@@ -102,6 +111,53 @@ public sealed unsafe class ImageRaster : IDisposable
             Free(chunks);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The file through <see cref="JpegDecoder"/> into the same chunks the scanline decoder would
+    /// fill (allocated as rows reach them), or null where it refuses the file or reads its header
+    /// otherwise than SkiaSharp did (size, gray or colour).
+    /// </summary>
+    private static ImageRaster? TryDecodeJpeg(SKCodec codec, byte[] encoded, ImageLoadOptions options)
+    {
+        var header = JpegDecoderHeader.TryRead(encoded);
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        var gray = codec.Info.ColorType == SKColorType.Gray8;
+        if (header is null || header.Width != width || header.Height != height || (header.Components.Length == 1) != gray)
+        {
+            return null;
+        }
+
+        var rowBytes = gray ? width : 4 * width;
+        var rowsPerChunk = Math.Min(height, Math.Max(1, ChunkBytes / rowBytes));
+        var chunks = new nint[(height + rowsPerChunk - 1) / rowsPerChunk];
+        Span<byte> Row(int y)
+        {
+            var (i, r) = Math.DivRem(y, rowsPerChunk);
+            if (chunks[i] == 0)
+            {
+                var rows = Math.Min(rowsPerChunk, height - (i * rowsPerChunk));
+                chunks[i] = (nint)NativeMemory.Alloc((nuint)rows * (nuint)rowBytes);
+            }
+
+            return new Span<byte>((byte*)chunks[i] + ((long)r * rowBytes), rowBytes);
+        }
+
+        try
+        {
+            if (JpegDecoder.TryDecode(encoded, header, Row))
+            {
+                return new ImageRaster(chunks, rowsPerChunk, gray ? 1 : 4, width, height, codec.EncodedOrigin, options);
+            }
+        }
+        catch
+        {
+            Free(chunks);
+            throw;
+        }
+
+        Free(chunks);
+        return null;
     }
 
     private static void DecodeWhole(SKCodec codec, SKImageInfo info, string name, nint[] chunks, int rowsPerChunk)
