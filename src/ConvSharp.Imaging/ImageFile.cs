@@ -1,3 +1,4 @@
+using ConvSharp.Imaging.Jpeg;
 using ConvSharp.Interop;
 using SkiaSharp;
 
@@ -94,10 +95,12 @@ public static class ImageFile
     }
 
     /// <summary>
-    /// A JPEG file up to this size is read into memory whole: the codec reads it from there, and
-    /// ImageRaster's own JPEG decoder decodes the same bytes.
+    /// A JPEG file up to this size (64 MB) is read into memory whole where ConvSharp's own decoder
+    /// pays (<see cref="JpegDecoder.PaysHere"/>): the codec reads it from there (SkiaSharp's memory
+    /// stream holds a copy), and the decoder decodes the same bytes. A larger one (a picture
+    /// beyond <see cref="MaxPixels"/>, most likely) is read by SkiaSharp from the file.
     /// </summary>
-    private const long MaxJpegBytesInMemory = 1L << 30;
+    private const long MaxJpegBytesInMemory = 64L << 20;
 
     /// <summary>
     /// Opens a codec on the file. A JPEG (of at most <see cref="MaxJpegBytesInMemory"/> bytes) is
@@ -117,7 +120,7 @@ public static class ImageFile
         using (var file = File.OpenRead(path))
         {
             // .NET's own open first: an unreadable file gets its clear message, not Skia's "not valid".
-            if (readJpeg && length <= MaxJpegBytesInMemory && IsJpeg(file))
+            if (readJpeg && JpegDecoder.PaysHere && length <= MaxJpegBytesInMemory && IsJpeg(file))
             {
                 var bytes = new byte[length];
                 file.Position = 0;

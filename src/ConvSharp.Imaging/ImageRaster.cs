@@ -66,12 +66,13 @@ public sealed unsafe class ImageRaster : IDisposable
     /// Decodes an opened codec: gray files straight to 1 byte a pixel, others to RGBA; row by
     /// row where the format allows (so a damaged file is found as it is read), else whole.
     /// A JPEG whose bytes are given (<paramref name="encoded"/>, the file the codec reads) goes
-    /// first to <see cref="JpegDecoder"/>, which gives the same bytes faster for the files it
-    /// takes; any other it refuses, and SkiaSharp decodes it as before.
+    /// first to <see cref="JpegDecoder"/> where it is the faster (<see cref="JpegDecoder.PaysHere"/>),
+    /// which gives the same bytes for the files it takes; any other it refuses, and SkiaSharp
+    /// decodes it as before.
     /// </summary>
     internal static ImageRaster Decode(SKCodec codec, string name, ImageLoadOptions options, byte[]? encoded = null)
     {
-        if (encoded is not null && codec.EncodedFormat == SKEncodedImageFormat.Jpeg && TryDecodeJpeg(codec, encoded, options) is { } fast)
+        if (encoded is not null && JpegDecoder.PaysHere && codec.EncodedFormat == SKEncodedImageFormat.Jpeg && TryDecodeJpeg(codec, encoded, options) is { } fast)
         {
             return fast;
         }
