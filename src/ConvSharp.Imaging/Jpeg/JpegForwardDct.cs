@@ -1,0 +1,394 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace ConvSharp.Imaging.Jpeg;
+
+/// <summary>
+/// The forward DCT of one 8×8 block of samples and its quantisation, with the arithmetic of
+/// libjpeg's "islow" transform, so the coefficients are exactly libjpeg's (the byte-identical
+/// files depend on it): the Loeffler–Ligtenberg–Moschytz butterfly in 13-bit fixed point, rows
+/// first with their results scaled up by 4 (2 "pass bits"), then columns, every product exact
+/// in 32 bits and each result rounded by adding half and shifting right.
+/// <para>
+/// The vector loop keeps a block in <see cref="Vector{T}"/> of ints: eight vectors of eight
+/// lanes (AVX2) or sixteen of four (SSE2, AdvSimd), a block row to a vector or to two. The
+/// butterfly works lane by lane on eight vectors that each hold one position of the eight 1-D
+/// transforms, so the block is transposed before the row pass (its columns become vectors) and
+/// again before the column pass; the second transpose leaves it in natural order. Without
+/// hardware vectors (<c>DOTNET_EnableHWIntrinsic=0</c>) the scalar <see cref="Reference"/> runs.
+/// </para>
+/// </summary>
+internal static class JpegForwardDct
+{
+    private const int ConstBits = 13;
+    private const int PassBits = 2;
+    private const int RowShift = ConstBits - PassBits;
+    private const int ColumnShift = ConstBits + PassBits;
+
+    // The rotations of the LL&M butterfly, round(c · 2^13): the names give c.
+    private const int C0_298631336 = 2446;
+    private const int C0_390180644 = 3196;
+    private const int C0_541196100 = 4433;
+    private const int C0_765366865 = 6270;
+    private const int C0_899976223 = 7373;
+    private const int C1_175875602 = 9633;
+    private const int C1_501321110 = 12299;
+    private const int C1_847759065 = 15137;
+    private const int C1_961570560 = 16069;
+    private const int C2_053119869 = 16819;
+    private const int C2_562915447 = 20995;
+    private const int C3_072711026 = 25172;
+
+    /// <summary>The int lanes of the vector loop: 8 (AVX2), 4 (SSE2 or AdvSimd), or 0 when the scalar reference runs.</summary>
+    public static int Lanes { get; } = ChooseLanes();
+
+    private static int ChooseLanes()
+    {
+        if (!Vector.IsHardwareAccelerated)
+        {
+            return 0;
+        }
+
+        if (Vector<int>.Count == 8 && Avx2.IsSupported)
+        {
+            return 8;
+        }
+
+        return Vector<int>.Count == 4 && (Sse2.IsSupported || AdvSimd.Arm64.IsSupported) ? 4 : 0;
+    }
+
+    /// <summary>
+    /// Transforms and quantises the block whose rows start <paramref name="stride"/> bytes apart in
+    /// <paramref name="samples"/>; writes the 64 quantised coefficients in natural (row-major) order
+    /// and returns their nonzero positions, bit 8·row + column.
+    /// </summary>
+    /// <param name="samples">8 rows of 8 samples (0–255)</param>
+    /// <param name="stride">bytes from one row to the next</param>
+    /// <param name="quantiser">the quantisation table</param>
+    /// <param name="coefficients">64 ints out, also the workspace</param>
+    public static ulong Transform(ReadOnlySpan<byte> samples, int stride, JpegQuantiser quantiser, Span<int> coefficients)
+    {
+        Check(samples, stride, coefficients);
+        return Lanes == 0
+            ? Reference.Transform(samples, stride, quantiser, coefficients)
+            : TransformVector(ref MemoryMarshal.GetReference(samples), stride, quantiser, ref MemoryMarshal.GetReference(coefficients));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ulong TransformVector(ref byte samples, int stride, JpegQuantiser quantiser, ref int coefficients)
+    {
+        ref var block = ref Unsafe.As<int, Vector<int>>(ref coefficients);
+        var step = 8 / Lanes; // vectors per block row
+        Load(ref samples, stride, ref block);
+        Transpose(ref block);
+        for (var half = 0; half < step; half++)
+        {
+            Butterfly(ref Unsafe.Add(ref block, half), step, rows: true);
+        }
+
+        Transpose(ref block);
+        for (var half = 0; half < step; half++)
+        {
+            Butterfly(ref Unsafe.Add(ref block, half), step, rows: false);
+        }
+
+        return Quantise(ref block, quantiser);
+    }
+
+    /// <summary>The samples less 128 (libjpeg's centring), widened to ints, a block row to 1 (8 lanes) or 2 (4 lanes) vectors.</summary>
+    private static void Load(ref byte samples, int stride, ref Vector<int> block)
+    {
+        var centre = new Vector<int>(128);
+        for (var r = 0; r < 8; r++)
+        {
+            var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref samples, r * stride))).AsByte();
+            if (Lanes == 8)
+            {
+                Unsafe.Add(ref block, r) = Avx2.ConvertToVector256Int32(bytes).AsVector() - centre;
+            }
+            else
+            {
+                var words = Vector128.WidenLower(bytes);
+                Unsafe.Add(ref block, 2 * r) = Vector128.WidenLower(words).AsInt32().AsVector() - centre;
+                Unsafe.Add(ref block, (2 * r) + 1) = Vector128.WidenUpper(words).AsInt32().AsVector() - centre;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass of 1-D transforms, eight at a time across the lanes: vector i (at <paramref name="step"/>·i
+    /// from <paramref name="v"/>) holds input i of each transform and receives output i. The row
+    /// pass scales by 4 (outputs 0 and 4 by a shift, the rest rounded from 2^11 times more); the
+    /// column pass removes that 4 and keeps the overall factor of 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly(ref Vector<int> v, int step, bool rows)
+    {
+        var x0 = v;
+        var x1 = Unsafe.Add(ref v, step);
+        var x2 = Unsafe.Add(ref v, 2 * step);
+        var x3 = Unsafe.Add(ref v, 3 * step);
+        var x4 = Unsafe.Add(ref v, 4 * step);
+        var x5 = Unsafe.Add(ref v, 5 * step);
+        var x6 = Unsafe.Add(ref v, 6 * step);
+        var x7 = Unsafe.Add(ref v, 7 * step);
+
+        var t0 = x0 + x7;
+        var t7 = x0 - x7;
+        var t1 = x1 + x6;
+        var t6 = x1 - x6;
+        var t2 = x2 + x5;
+        var t5 = x2 - x5;
+        var t3 = x3 + x4;
+        var t4 = x3 - x4;
+
+        // Even part.
+        var t10 = t0 + t3;
+        var t13 = t0 - t3;
+        var t11 = t1 + t2;
+        var t12 = t1 - t2;
+        var shift = rows ? RowShift : ColumnShift;
+        v = rows ? Vector.ShiftLeft(t10 + t11, PassBits) : Descale(t10 + t11, PassBits);
+        Unsafe.Add(ref v, 4 * step) = rows ? Vector.ShiftLeft(t10 - t11, PassBits) : Descale(t10 - t11, PassBits);
+        var z1 = (t12 + t13) * new Vector<int>(C0_541196100);
+        Unsafe.Add(ref v, 2 * step) = Descale(z1 + (t13 * new Vector<int>(C0_765366865)), shift);
+        Unsafe.Add(ref v, 6 * step) = Descale(z1 - (t12 * new Vector<int>(C1_847759065)), shift);
+
+        // Odd part.
+        z1 = t4 + t7;
+        var z2 = t5 + t6;
+        var z3 = t4 + t6;
+        var z4 = t5 + t7;
+        var z5 = (z3 + z4) * new Vector<int>(C1_175875602);
+        t4 *= new Vector<int>(C0_298631336);
+        t5 *= new Vector<int>(C2_053119869);
+        t6 *= new Vector<int>(C3_072711026);
+        t7 *= new Vector<int>(C1_501321110);
+        z1 *= new Vector<int>(-C0_899976223);
+        z2 *= new Vector<int>(-C2_562915447);
+        z3 = (z3 * new Vector<int>(-C1_961570560)) + z5;
+        z4 = (z4 * new Vector<int>(-C0_390180644)) + z5;
+        Unsafe.Add(ref v, 7 * step) = Descale(t4 + z1 + z3, shift);
+        Unsafe.Add(ref v, 5 * step) = Descale(t5 + z2 + z4, shift);
+        Unsafe.Add(ref v, 3 * step) = Descale(t6 + z2 + z3, shift);
+        Unsafe.Add(ref v, step) = Descale(t7 + z1 + z4, shift);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Descale(Vector<int> x, int shift) => Vector.ShiftRightArithmetic(x + new Vector<int>(1 << (shift - 1)), shift);
+
+    /// <summary>
+    /// Quantises in place (see <see cref="JpegQuantiser"/>): |x| + d/2 divided by d in float, exact
+    /// here, truncated, the sign put back; and gathers the nonzero lanes' bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Quantise(ref Vector<int> block, JpegQuantiser quantiser)
+    {
+        ref var halves = ref MemoryMarshal.GetArrayDataReference(quantiser.Halves);
+        ref var divisors = ref MemoryMarshal.GetArrayDataReference(quantiser.FloatDivisors);
+        var lanes = Lanes;
+        var laneBits = (1u << lanes) - 1;
+        ulong nonzero = 0;
+        for (var i = 0; i < 64 / lanes; i++)
+        {
+            ref var slot = ref Unsafe.Add(ref block, i);
+            var x = slot;
+            var sign = Vector.ShiftRightArithmetic(x, 31);
+            var y = Vector.Abs(x) + Vector.LoadUnsafe(ref halves, (nuint)(i * lanes));
+            var q = Vector.ConvertToInt32(Vector.ConvertToSingle(y) / Vector.LoadUnsafe(ref divisors, (nuint)(i * lanes)));
+            q = (q ^ sign) - sign;
+            slot = q;
+            var zero = Vector.Equals(q, Vector<int>.Zero);
+            var zeroBits = lanes == 8 ? zero.AsVector256().ExtractMostSignificantBits() : zero.AsVector128().ExtractMostSignificantBits();
+            nonzero |= (ulong)(~zeroBits & laneBits) << (i * lanes);
+        }
+
+        return nonzero;
+    }
+
+    /// <summary>Transposes the 8×8 block in place: 8 vectors of 8 lanes (AVX2), or 16 of 4 (row r's halves at 2r and 2r + 1).</summary>
+    private static void Transpose(ref Vector<int> block)
+    {
+        if (Lanes == 8)
+        {
+            Transpose8x8(ref Unsafe.As<Vector<int>, Vector256<int>>(ref block));
+            return;
+        }
+
+        // Four 4×4 quadrants: each is transposed, and the upper-right and lower-left ones trade places.
+        ref var v = ref Unsafe.As<Vector<int>, Vector128<int>>(ref block);
+        Transpose4x4(ref v, 0, 0);
+        Transpose4x4(ref v, 9, 9);
+        Transpose4x4(ref v, 1, 8);
+    }
+
+    /// <summary>
+    /// Transposes the 4×4 quadrant whose rows are vectors <paramref name="from"/>, +2, +4, +6 into
+    /// those at <paramref name="to"/>, +2, +4, +6, and, when they differ, that one back into the first
+    /// (a swap of two quadrants, each transposed).
+    /// </summary>
+    private static void Transpose4x4(ref Vector128<int> v, int from, int to)
+    {
+        var (a0, a1, a2, a3) = Transposed(Unsafe.Add(ref v, from), Unsafe.Add(ref v, from + 2), Unsafe.Add(ref v, from + 4), Unsafe.Add(ref v, from + 6));
+        if (from != to)
+        {
+            var (b0, b1, b2, b3) = Transposed(Unsafe.Add(ref v, to), Unsafe.Add(ref v, to + 2), Unsafe.Add(ref v, to + 4), Unsafe.Add(ref v, to + 6));
+            (Unsafe.Add(ref v, from), Unsafe.Add(ref v, from + 2), Unsafe.Add(ref v, from + 4), Unsafe.Add(ref v, from + 6)) = (b0, b1, b2, b3);
+        }
+
+        (Unsafe.Add(ref v, to), Unsafe.Add(ref v, to + 2), Unsafe.Add(ref v, to + 4), Unsafe.Add(ref v, to + 6)) = (a0, a1, a2, a3);
+    }
+
+    /// <summary>
+    /// A 4×4 transpose by interleaving: 32-bit pairs of rows (a0 b0 a1 b1 …), then 64-bit pairs of
+    /// those (a0 b0 c0 d0). SSE2's unpacks or AdvSimd's zips.
+    /// </summary>
+    private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Transposed(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d)
+    {
+        var ab0 = ZipLow(a, b);
+        var ab1 = ZipHigh(a, b);
+        var cd0 = ZipLow(c, d);
+        var cd1 = ZipHigh(c, d);
+        return (ZipLow(ab0.AsInt64(), cd0.AsInt64()).AsInt32(), ZipHigh(ab0.AsInt64(), cd0.AsInt64()).AsInt32(),
+            ZipLow(ab1.AsInt64(), cd1.AsInt64()).AsInt32(), ZipHigh(ab1.AsInt64(), cd1.AsInt64()).AsInt32());
+    }
+
+    private static Vector128<int> ZipLow(Vector128<int> a, Vector128<int> b) => Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
+
+    private static Vector128<int> ZipHigh(Vector128<int> a, Vector128<int> b) => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
+
+    private static Vector128<long> ZipLow(Vector128<long> a, Vector128<long> b) => Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
+
+    private static Vector128<long> ZipHigh(Vector128<long> a, Vector128<long> b) => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
+
+    /// <summary>
+    /// The AVX2 8×8 transpose: interleave 32-bit lanes of row pairs, then 64-bit lanes of those, which
+    /// leaves each 128-bit half a 4×4 transpose; whole halves then trade places across vectors.
+    /// </summary>
+    private static void Transpose8x8(ref Vector256<int> v)
+    {
+        var t0 = Avx2.UnpackLow(v, Unsafe.Add(ref v, 1));
+        var t1 = Avx2.UnpackHigh(v, Unsafe.Add(ref v, 1));
+        var t2 = Avx2.UnpackLow(Unsafe.Add(ref v, 2), Unsafe.Add(ref v, 3));
+        var t3 = Avx2.UnpackHigh(Unsafe.Add(ref v, 2), Unsafe.Add(ref v, 3));
+        var t4 = Avx2.UnpackLow(Unsafe.Add(ref v, 4), Unsafe.Add(ref v, 5));
+        var t5 = Avx2.UnpackHigh(Unsafe.Add(ref v, 4), Unsafe.Add(ref v, 5));
+        var t6 = Avx2.UnpackLow(Unsafe.Add(ref v, 6), Unsafe.Add(ref v, 7));
+        var t7 = Avx2.UnpackHigh(Unsafe.Add(ref v, 6), Unsafe.Add(ref v, 7));
+
+        // Columns 0–3 of rows 0–3 in each low half, 4–7 in each high half.
+        var u0 = Avx2.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt32();
+        var u1 = Avx2.UnpackHigh(t0.AsInt64(), t2.AsInt64()).AsInt32();
+        var u2 = Avx2.UnpackLow(t1.AsInt64(), t3.AsInt64()).AsInt32();
+        var u3 = Avx2.UnpackHigh(t1.AsInt64(), t3.AsInt64()).AsInt32();
+        var u4 = Avx2.UnpackLow(t4.AsInt64(), t6.AsInt64()).AsInt32();
+        var u5 = Avx2.UnpackHigh(t4.AsInt64(), t6.AsInt64()).AsInt32();
+        var u6 = Avx2.UnpackLow(t5.AsInt64(), t7.AsInt64()).AsInt32();
+        var u7 = Avx2.UnpackHigh(t5.AsInt64(), t7.AsInt64()).AsInt32();
+
+        v = Avx2.Permute2x128(u0, u4, 0x20);
+        Unsafe.Add(ref v, 1) = Avx2.Permute2x128(u1, u5, 0x20);
+        Unsafe.Add(ref v, 2) = Avx2.Permute2x128(u2, u6, 0x20);
+        Unsafe.Add(ref v, 3) = Avx2.Permute2x128(u3, u7, 0x20);
+        Unsafe.Add(ref v, 4) = Avx2.Permute2x128(u0, u4, 0x31);
+        Unsafe.Add(ref v, 5) = Avx2.Permute2x128(u1, u5, 0x31);
+        Unsafe.Add(ref v, 6) = Avx2.Permute2x128(u2, u6, 0x31);
+        Unsafe.Add(ref v, 7) = Avx2.Permute2x128(u3, u7, 0x31);
+    }
+
+    /// <summary>The bounds the unchecked loads rely on.</summary>
+    private static void Check(ReadOnlySpan<byte> samples, int stride, Span<int> coefficients)
+    {
+        if (stride < 8 || samples.Length < (7L * stride) + 8 || coefficients.Length < 64)
+        {
+            throw new ArgumentException($"a block needs 8 rows of 8 samples {stride} apart ({samples.Length} bytes given) and 64 coefficients ({coefficients.Length} given)");
+        }
+    }
+
+    /// <summary>The transform one value at a time, as libjpeg writes it: the oracle for the vector loop, and the loop itself without vectors.</summary>
+    internal static class Reference
+    {
+        public static ulong Transform(ReadOnlySpan<byte> samples, int stride, JpegQuantiser quantiser, Span<int> coefficients)
+        {
+            Check(samples, stride, coefficients);
+            for (var r = 0; r < 8; r++)
+            {
+                for (var c = 0; c < 8; c++)
+                {
+                    coefficients[(8 * r) + c] = samples[(r * stride) + c] - 128;
+                }
+            }
+
+            ForwardDct(coefficients);
+            return Quantise(coefficients, quantiser);
+        }
+
+        /// <summary>The 2-D transform in place: each row, then each column.</summary>
+        public static void ForwardDct(Span<int> block)
+        {
+            for (var r = 0; r < 8; r++)
+            {
+                Pass(block.Slice(8 * r), 1, rows: true);
+            }
+
+            for (var c = 0; c < 8; c++)
+            {
+                Pass(block.Slice(c), 8, rows: false);
+            }
+        }
+
+        /// <summary>One 1-D transform of the 8 values <paramref name="step"/> apart.</summary>
+        private static void Pass(Span<int> d, int step, bool rows)
+        {
+            int t0 = d[0] + d[7 * step], t7 = d[0] - d[7 * step];
+            int t1 = d[step] + d[6 * step], t6 = d[step] - d[6 * step];
+            int t2 = d[2 * step] + d[5 * step], t5 = d[2 * step] - d[5 * step];
+            int t3 = d[3 * step] + d[4 * step], t4 = d[3 * step] - d[4 * step];
+            var shift = rows ? RowShift : ColumnShift;
+
+            int t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+            d[0] = rows ? (t10 + t11) << PassBits : Descale(t10 + t11, PassBits);
+            d[4 * step] = rows ? (t10 - t11) << PassBits : Descale(t10 - t11, PassBits);
+            var z1 = (t12 + t13) * C0_541196100;
+            d[2 * step] = Descale(z1 + (t13 * C0_765366865), shift);
+            d[6 * step] = Descale(z1 - (t12 * C1_847759065), shift);
+
+            z1 = t4 + t7;
+            int z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
+            var z5 = (z3 + z4) * C1_175875602;
+            t4 *= C0_298631336;
+            t5 *= C2_053119869;
+            t6 *= C3_072711026;
+            t7 *= C1_501321110;
+            z1 *= -C0_899976223;
+            z2 *= -C2_562915447;
+            z3 = (z3 * -C1_961570560) + z5;
+            z4 = (z4 * -C0_390180644) + z5;
+            d[7 * step] = Descale(t4 + z1 + z3, shift);
+            d[5 * step] = Descale(t5 + z2 + z4, shift);
+            d[3 * step] = Descale(t6 + z2 + z3, shift);
+            d[step] = Descale(t7 + z1 + z4, shift);
+        }
+
+        private static int Descale(int x, int shift) => (x + (1 << (shift - 1))) >> shift;
+
+        /// <summary>sign(x) · ⌊(|x| + d/2) / d⌋ in integers, in place; returns the nonzero positions.</summary>
+        public static ulong Quantise(Span<int> block, JpegQuantiser quantiser)
+        {
+            ulong nonzero = 0;
+            for (var i = 0; i < 64; i++)
+            {
+                var x = block[i];
+                var q = (Math.Abs(x) + quantiser.Halves[i]) / quantiser.Divisors[i];
+                block[i] = x < 0 ? -q : q;
+                nonzero |= q != 0 ? 1UL << i : 0;
+            }
+
+            return nonzero;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+namespace ConvSharp.Imaging.Jpeg;
+
+/// <summary>
+/// A Huffman table as a JPEG file states it (a DHT segment): how many codes there are of each
+/// length 1–16, and the symbols in order of their codes.
+/// </summary>
+/// <param name="Counts">Counts[k] codes of length k + 1, k = 0..15</param>
+/// <param name="Symbols">the symbols, shortest codes first</param>
+internal sealed record JpegHuffmanTable(byte[] Counts, byte[] Symbols);
+
+/// <summary>
+/// Optimal Huffman tables for the symbol counts of a picture, built as libjpeg's
+/// <c>optimize_coding</c> builds them (ITU T.81 Annex K.2, with libjpeg's own choices), since
+/// another optimal table would be a different file. Those choices: a pseudo-symbol 256 of count 1
+/// joins the symbols, so that no real code is all ones; of equal counts the larger symbol is
+/// merged first; a count above 10^9 is never picked; lengths over 16 are folded back as K.2's
+/// figure K.3 does; symbols are listed by length, then by value.
+/// </summary>
+internal static class JpegHuffman
+{
+    /// <summary>The pseudo-symbol that reserves the all-ones code.</summary>
+    private const int Reserved = 256;
+
+    /// <summary>libjpeg's starting "largest count" in its search for the smallest: a count above it is never chosen.</summary>
+    private const long Unreachable = 1_000_000_000;
+
+    /// <summary>libjpeg's limit on a code length before folding; a longer code makes it refuse the picture.</summary>
+    private const int MaxLength = 32;
+
+    /// <summary>The table for <paramref name="counts"/> (256 symbols' counts; at least one nonzero).</summary>
+    public static JpegHuffmanTable Optimal(ReadOnlySpan<long> counts)
+    {
+        if (counts.Length != 256)
+        {
+            throw new ArgumentException($"Huffman counts are for 256 symbols, not {counts.Length}", nameof(counts));
+        }
+
+        var lengths = CodeLengths(counts);
+        Span<int> perLength = stackalloc int[MaxLength + 1];
+        foreach (var length in lengths)
+        {
+            if (length > MaxLength)
+            {
+                throw new InvalidOperationException($"a Huffman code of {length} bits is longer than libjpeg's limit of {MaxLength}");
+            }
+
+            perLength[length]++;
+        }
+
+        perLength[0] = 0;
+        FoldTo16Bits(perLength);
+
+        // The longest codes lose one: the reserved symbol's.
+        var longest = 16;
+        while (perLength[longest] == 0)
+        {
+            longest--;
+        }
+
+        perLength[longest]--;
+
+        var symbols = new List<byte>();
+        for (var length = 1; length <= MaxLength; length++)
+        {
+            for (var s = 0; s < Reserved; s++)
+            {
+                if (lengths[s] == length)
+                {
+                    symbols.Add((byte)s);
+                }
+            }
+        }
+
+        var table = new byte[16];
+        for (var k = 0; k < 16; k++)
+        {
+            table[k] = (byte)perLength[k + 1];
+        }
+
+        return new JpegHuffmanTable(table, [.. symbols]);
+    }
+
+    /// <summary>
+    /// Huffman's merging as libjpeg does it: the two least counts (c1 the least, each tie going to
+    /// the larger symbol; c2 the next) merge into c1, and every symbol in either tree grows one
+    /// bit. The trees are chains linked through <c>next</c>, c2's chain hung at the end of c1's.
+    /// A heap ordered by (count, −symbol) yields the same c1 and c2 as libjpeg's linear scans.
+    /// </summary>
+    private static int[] CodeLengths(ReadOnlySpan<long> counts)
+    {
+        var lengths = new int[Reserved + 1];
+        var next = new int[Reserved + 1];
+        Array.Fill(next, -1);
+        var count = new long[Reserved + 1];
+        counts.CopyTo(count);
+        count[Reserved] = 1;
+        var heap = new PriorityQueue<int, (long Count, int NegatedSymbol)>();
+        for (var s = 0; s <= Reserved; s++)
+        {
+            if (count[s] != 0)
+            {
+                heap.Enqueue(s, (count[s], -s));
+            }
+        }
+
+        while (heap.Count >= 2)
+        {
+            heap.TryPeek(out var c1, out var first);
+            if (first.Count > Unreachable)
+            {
+                break;
+            }
+
+            heap.Dequeue();
+            heap.TryPeek(out var c2, out var second);
+            if (second.Count > Unreachable)
+            {
+                break;
+            }
+
+            heap.Dequeue();
+            count[c1] += count[c2];
+            count[c2] = 0;
+            heap.Enqueue(c1, (count[c1], -c1));
+            for (var s = c1; ; s = next[s])
+            {
+                lengths[s]++;
+                if (next[s] < 0)
+                {
+                    next[s] = c2;
+                    break;
+                }
+            }
+
+            for (var s = c2; s >= 0; s = next[s])
+            {
+                lengths[s]++;
+            }
+        }
+
+        return lengths;
+    }
+
+    /// <summary>
+    /// Annex K.2's adjustment (figure K.3): while codes longer than 16 bits remain, two of the
+    /// longest are removed, one becomes a code a bit shorter, and a code of the next shorter
+    /// length in use becomes the prefix of two codes one bit longer than itself.
+    /// </summary>
+    private static void FoldTo16Bits(Span<int> perLength)
+    {
+        for (var i = MaxLength; i > 16; i--)
+        {
+            while (perLength[i] > 0)
+            {
+                var j = i - 2;
+                while (perLength[j] == 0)
+                {
+                    j--;
+                }
+
+                perLength[i] -= 2;
+                perLength[i - 1]++;
+                perLength[j + 1] += 2;
+                perLength[j]--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The canonical codes of a table (Annex C): codes of each length count up from the last code
+    /// of the shorter length, doubled. Writes each symbol's code and length (0 for symbols absent).
+    /// </summary>
+    public static void Codes(JpegHuffmanTable table, Span<uint> codes, Span<byte> lengths)
+    {
+        codes.Clear();
+        lengths.Clear();
+        var code = 0u;
+        var k = 0;
+        for (var length = 1; length <= 16; length++)
+        {
+            for (var i = 0; i < table.Counts[length - 1]; i++)
+            {
+                var symbol = table.Symbols[k++];
+                codes[symbol] = code++;
+                lengths[symbol] = (byte)length;
+            }
+
+            code <<= 1;
+        }
+    }
+}
