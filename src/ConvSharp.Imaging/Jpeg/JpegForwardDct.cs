@@ -100,6 +100,7 @@ internal static class JpegForwardDct
     }
 
     /// <summary>The samples less 128 (libjpeg's centring), widened to ints, a block row to 1 (8 lanes) or 2 (4 lanes) vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Load(ref byte samples, int stride, ref Vector<int> block)
     {
         var centre = new Vector<int>(128);
@@ -211,6 +212,7 @@ internal static class JpegForwardDct
     }
 
     /// <summary>Transposes the 8×8 block in place: 8 vectors of 8 lanes (AVX2), or 16 of 4 (row r's halves at 2r and 2r + 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose(ref Vector<int> block)
     {
         if (Lanes == 8)
@@ -231,6 +233,7 @@ internal static class JpegForwardDct
     /// those at <paramref name="to"/>, +2, +4, +6, and, when they differ, that one back into the first
     /// (a swap of two quadrants, each transposed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4x4(ref Vector128<int> v, int from, int to)
     {
         var (a0, a1, a2, a3) = Transposed(Unsafe.Add(ref v, from), Unsafe.Add(ref v, from + 2), Unsafe.Add(ref v, from + 4), Unsafe.Add(ref v, from + 6));
@@ -247,6 +250,7 @@ internal static class JpegForwardDct
     /// A 4×4 transpose by interleaving: 32-bit pairs of rows (a0 b0 a1 b1 …), then 64-bit pairs of
     /// those (a0 b0 c0 d0). SSE2's unpacks or AdvSimd's zips.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Transposed(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d)
     {
         var ab0 = ZipLow(a, b);
@@ -269,6 +273,7 @@ internal static class JpegForwardDct
     /// The AVX2 8×8 transpose: interleave 32-bit lanes of row pairs, then 64-bit lanes of those, which
     /// leaves each 128-bit half a 4×4 transpose; whole halves then trade places across vectors.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(ref Vector256<int> v)
     {
         var t0 = Avx2.UnpackLow(v, Unsafe.Add(ref v, 1));

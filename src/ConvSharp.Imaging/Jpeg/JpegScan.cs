@@ -22,8 +22,12 @@ internal sealed class JpegScan : IDisposable
     /// <summary>A block's record at most: the mask (4 shorts), the DC difference, 63 AC values.</summary>
     private const int LargestRecord = 4 + 1 + 63;
 
-    /// <summary>The room a block's coded bytes can take: 64 codes of at most 27 bits, each byte possibly stuffed, and a word.</summary>
-    private const int LargestBlockBytes = (2 * 64 * 27 / 8) + 16;
+    /// <summary>
+    /// The room a block's coded bytes can take: at most 1665 bits (a DC code and value of 27 bits,
+    /// 63 AC codes and values of 26; no end of block then, and runs of 16 only beside fewer values)
+    /// on top of up to 63 pending, so 27 words of 8 bytes, each byte possibly stuffed.
+    /// </summary>
+    private const int LargestBlockBytes = 27 * 16;
 
     private static readonly ulong[] ZigzagBits = ZigzagMasks();
 
@@ -134,52 +138,79 @@ internal sealed class JpegScan : IDisposable
 
     /// <summary>
     /// The second pass: the kept blocks' codes, in the order they were added. Block i belongs to
-    /// component <paramref name="order"/>[i mod its length] (an MCU's blocks); each table's codes
-    /// and lengths are those of <see cref="JpegHuffman.Codes"/>, 256 per table.
+    /// component <paramref name="order"/>[i mod its length] (an MCU's blocks), coded with the DC and
+    /// AC tables of its pair in <paramref name="codes"/>. Returns the bits left pending at the end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Emit(ref JpegBitWriter writer, ReadOnlySpan<byte> order, JpegCodes dc, JpegCodes ac)
+    public JpegBits Emit(ref JpegBitWriter writer, ReadOnlySpan<byte> order, JpegCodes codes)
     {
+        var bits = JpegBits.Empty;
         var b = 0;
         foreach (var (chunk, used) in (List<(short[], int)>)[.. _full, (_chunk, _used)])
         {
-            var at = 0;
-            while (at < used)
+            ref var record = ref MemoryMarshal.GetArrayDataReference(chunk);
+            ref var end = ref Unsafe.Add(ref record, used);
+            while (Unsafe.IsAddressLessThan(ref record, ref end))
             {
-                writer.EnsureRoom(LargestBlockBytes);
-                var table = 256 * _tableOf[order[b]];
+                ref var room = ref writer.Reserve(LargestBlockBytes);
+                ref var table = ref codes.At(JpegCodes.TablePair * _tableOf[order[b]]);
                 b = b + 1 == order.Length ? 0 : b + 1;
-                var mask = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(chunk.AsSpan(at, 4)));
-                int difference = chunk[at + 4];
-                at += 5;
-                var size = Size(difference);
-                writer.Put((dc.Code(table + size) << size) | Extra(difference, size), dc.Length(table + size) + size);
-
-                var last = 0;
-                while (mask != 0)
-                {
-                    var k = BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                    var run = k - last - 1;
-                    last = k;
-                    while (run > 15)
-                    {
-                        writer.Put(ac.Code(table + 0xF0), ac.Length(table + 0xF0));
-                        run -= 16;
-                    }
-
-                    int v = chunk[at++];
-                    size = Size(v);
-                    var symbol = table + ((run << 4) | size);
-                    writer.Put((ac.Code(symbol) << size) | Extra(v, size), ac.Length(symbol) + size);
-                }
-
-                if (last != 63)
-                {
-                    writer.Put(ac.Code(table), ac.Length(table));
-                }
+                writer.Advance(EncodeBlock(ref record, ref table, ref bits, ref room));
+                record = ref Unsafe.Add(ref record, 5 + BitOperations.PopCount(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<short, byte>(ref record))));
             }
         }
+
+        return bits;
+    }
+
+    /// <summary>
+    /// One kept block's codes into <paramref name="output"/> (room for <see cref="LargestBlockBytes"/>),
+    /// the pending bits held in locals meanwhile; returns how many bytes went there.
+    /// </summary>
+    /// <param name="record">the block: mask, DC difference, AC values</param>
+    /// <param name="codes">its DC table's entries, then its AC table's</param>
+    /// <param name="bits">the pending bits, before and after</param>
+    /// <param name="output">where whole words go</param>
+    private static int EncodeBlock(ref short record, ref uint codes, ref JpegBits bits, ref byte output)
+    {
+        var (pending, free, used) = (bits.Pending, bits.Free, 0);
+        var mask = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<short, byte>(ref record));
+        int difference = Unsafe.Add(ref record, 4);
+        ref var value = ref Unsafe.Add(ref record, 5);
+        var size = Size(difference);
+        var entry = Unsafe.Add(ref codes, size);
+        JpegBits.Put(ref pending, ref free, ref output, ref used, ((entry >> 5) << size) | Extra(difference, size), (int)(entry & 31) + size);
+
+        ref var ac = ref Unsafe.Add(ref codes, 256);
+        var last = 0;
+        while (mask != 0)
+        {
+            var k = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            var run = k - last - 1;
+            last = k;
+            while (run > 15)
+            {
+                entry = Unsafe.Add(ref ac, 0xF0);
+                JpegBits.Put(ref pending, ref free, ref output, ref used, entry >> 5, (int)(entry & 31));
+                run -= 16;
+            }
+
+            int v = value;
+            value = ref Unsafe.Add(ref value, 1);
+            size = Size(v);
+            entry = Unsafe.Add(ref ac, (run << 4) | size);
+            JpegBits.Put(ref pending, ref free, ref output, ref used, ((entry >> 5) << size) | Extra(v, size), (int)(entry & 31) + size);
+        }
+
+        if (last != 63)
+        {
+            entry = ac; // end of block
+            JpegBits.Put(ref pending, ref free, ref output, ref used, entry >> 5, (int)(entry & 31));
+        }
+
+        (bits.Pending, bits.Free) = (pending, free);
+        return used;
     }
 
     /// <summary>The bits of |v| (0 for 0): the size category of T.81 F.1.2.1.</summary>
@@ -241,25 +272,38 @@ internal sealed class JpegScan : IDisposable
     }
 }
 
-/// <summary>Huffman codes and their lengths for a few tables of 256 symbols each, side by side.</summary>
+/// <summary>
+/// The Huffman codes of a scan's tables, each symbol's as code · 32 + length (codes are at most 16
+/// bits long), one load a symbol: for table pair t, the DC table at <see cref="TablePair"/>·t and
+/// the AC table 256 entries on.
+/// </summary>
 internal sealed class JpegCodes
 {
-    private readonly uint[] _codes;
-    private readonly byte[] _lengths;
+    /// <summary>The entries of a DC table and an AC table.</summary>
+    public const int TablePair = 512;
 
-    public JpegCodes(IReadOnlyList<JpegHuffmanTable> tables)
+    private readonly uint[] _entries;
+
+    /// <param name="dc">the DC tables by number</param>
+    /// <param name="ac">the AC tables by number</param>
+    public JpegCodes(IReadOnlyList<JpegHuffmanTable> dc, IReadOnlyList<JpegHuffmanTable> ac)
     {
-        _codes = new uint[256 * tables.Count];
-        _lengths = new byte[256 * tables.Count];
-        for (var t = 0; t < tables.Count; t++)
+        _entries = new uint[TablePair * dc.Count];
+        Span<uint> codes = stackalloc uint[256];
+        Span<byte> lengths = stackalloc byte[256];
+        for (var t = 0; t < dc.Count; t++)
         {
-            JpegHuffman.Codes(tables[t], _codes.AsSpan(256 * t, 256), _lengths.AsSpan(256 * t, 256));
+            foreach (var (table, at) in new[] { (dc[t], TablePair * t), (ac[t], (TablePair * t) + 256) })
+            {
+                JpegHuffman.Codes(table, codes, lengths);
+                for (var s = 0; s < 256; s++)
+                {
+                    _entries[at + s] = (codes[s] << 5) | lengths[s];
+                }
+            }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint Code(int symbol) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_codes), symbol);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Length(int symbol) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_lengths), symbol);
+    /// <summary>The entry at <paramref name="index"/>, and the ones after it.</summary>
+    public ref uint At(int index) => ref _entries[index];
 }

@@ -91,8 +91,8 @@ internal static class JpegWriter
         {
             var writer = new JpegBitWriter(output, buffer);
             writer.WriteBytes(header);
-            scan.Emit(ref writer, gray ? GrayTables : ColourOrder, new JpegCodes(dc), new JpegCodes(ac));
-            writer.PadToByte();
+            var pending = scan.Emit(ref writer, gray ? GrayTables : ColourOrder, new JpegCodes(dc, ac));
+            writer.Pad(pending);
             writer.WriteBytes(JpegMarkers.EndOfImage);
             writer.Flush();
         }
