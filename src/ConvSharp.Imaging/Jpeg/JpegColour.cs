@@ -104,7 +104,8 @@ internal static class JpegColour
             throw new ArgumentException($"{n} outputs need rows of {2 * n} samples, not {top.Length} and {bottom.Length}");
         }
 
-        // A vector of outputs (an even count) reads two vectors of each row; it starts at an even output, so the bias starts at 1.
+        // A vector of outputs reads two vectors of each row. The bias alternates from 1 at an even
+        // output; the last step, which overlaps the one before, may start at an odd one.
         var step = Vector<byte>.Count;
         if (!Vector.IsHardwareAccelerated || n < step)
         {
@@ -114,10 +115,12 @@ internal static class JpegColour
 
         ref var t = ref MemoryMarshal.GetReference(top);
         ref var b = ref MemoryMarshal.GetReference(bottom);
-        var bias = (Vector<uint>.Indices & Vector<uint>.One) + Vector<uint>.One;
+        var evenBias = (Vector<uint>.Indices & Vector<uint>.One) + Vector<uint>.One;
+        var oddBias = new Vector<uint>(3) - evenBias;
         for (var j = 0; ; j += step)
         {
             j = Math.Min(j, n - step); // the last step overlaps the one before
+            var bias = (j & 1) == 0 ? evenBias : oddBias;
             var (s0, s1) = ColumnSums(ref t, ref b, 2 * j);
             var (s2, s3) = ColumnSums(ref t, ref b, (2 * j) + step);
             var means = Vector.Narrow(
