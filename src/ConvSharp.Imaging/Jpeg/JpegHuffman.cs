@@ -13,8 +13,9 @@ internal sealed record JpegHuffmanTable(byte[] Counts, byte[] Symbols);
 /// <c>optimize_coding</c> builds them (ITU T.81 Annex K.2, with libjpeg's own choices), since
 /// another optimal table would be a different file. Those choices: a pseudo-symbol 256 of count 1
 /// joins the symbols, so that no real code is all ones; of equal counts the larger symbol is
-/// merged first; a count above 10^9 is never picked; lengths over 16 are folded back as K.2's
-/// figure K.3 does; symbols are listed by length, then by value.
+/// merged first; a count above 10^9 is never picked (so that more symbols than that would leave
+/// the code broken, which is refused here); lengths over 16 are folded back as K.2's figure K.3
+/// does; symbols are listed by length, then by value.
 /// </summary>
 internal static class JpegHuffman
 {
@@ -115,6 +116,7 @@ internal static class JpegHuffman
             heap.TryPeek(out var c2, out var second);
             if (second.Count > Unreachable)
             {
+                heap.Enqueue(c1, first);
                 break;
             }
 
@@ -136,6 +138,14 @@ internal static class JpegHuffman
             {
                 lengths[s]++;
             }
+        }
+
+        if (heap.Count >= 2)
+        {
+            // Trees left unmerged: libjpeg would write their lengths as one code, which overfills it.
+            var total = counts.ToArray().Sum();
+            throw new InvalidOperationException(
+                $"{total} symbols for one Huffman table: libjpeg's optimal tables go wrong beyond 10^9 (SkiaSharp's encoder wrote an undecodable file), so the picture is too large for a JPEG here");
         }
 
         return lengths;
