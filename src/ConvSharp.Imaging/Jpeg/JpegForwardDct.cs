@@ -14,11 +14,11 @@ namespace ConvSharp.Imaging.Jpeg;
 /// first with their results scaled up by 4 (2 "pass bits"), then columns, every product exact
 /// in 32 bits and each result rounded by adding half and shifting right.
 /// <para>
-/// The vector loop keeps a block in <see cref="Vector{T}"/> of ints: eight vectors of eight
-/// lanes (AVX2) or sixteen of four (SSE2, AdvSimd), a block row to a vector or to two. The
-/// butterfly works lane by lane on eight vectors that each hold one position of the eight 1-D
-/// transforms, so the block is transposed before the row pass (its columns become vectors) and
-/// again before the column pass; the second transpose leaves it in natural order. Without
+/// The vector loop keeps a block in registers, as locals of <see cref="Vector{T}"/> of ints: eight
+/// vectors of eight lanes (AVX2) or sixteen of four (SSE2, AdvSimd), a block row to a vector or
+/// to two. The butterfly works lane by lane on eight vectors that each hold one position of the
+/// 1-D transforms, so the block is transposed before the row pass (its columns become vectors)
+/// and again before the column pass; the second transpose leaves it in natural order. Without
 /// hardware vectors (<c>DOTNET_EnableHWIntrinsic=0</c>) the scalar <see cref="Reference"/> runs.
 /// </para>
 /// </summary>
@@ -79,65 +79,105 @@ internal static class JpegForwardDct
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong TransformVector(ref byte samples, int stride, JpegQuantiser quantiser, ref int coefficients)
-    {
-        ref var block = ref Unsafe.As<int, Vector<int>>(ref coefficients);
-        var step = 8 / Lanes; // vectors per block row
-        Load(ref samples, stride, ref block);
-        Transpose(ref block);
-        for (var half = 0; half < step; half++)
-        {
-            Butterfly(ref Unsafe.Add(ref block, half), step, rows: true);
-        }
+    private static ulong TransformVector(ref byte samples, int stride, JpegQuantiser quantiser, ref int coefficients) =>
+        Lanes == 8 ? Transform8(ref samples, stride, quantiser, ref coefficients) : Transform4(ref samples, stride, quantiser, ref coefficients);
 
-        Transpose(ref block);
-        for (var half = 0; half < step; half++)
-        {
-            Butterfly(ref Unsafe.Add(ref block, half), step, rows: false);
-        }
-
-        return Quantise(ref block, quantiser);
-    }
-
-    /// <summary>The samples less 128 (libjpeg's centring), widened to ints, a block row to 1 (8 lanes) or 2 (4 lanes) vectors.</summary>
+    /// <summary>AVX2: the block in eight vectors held in registers, r[i] a row (lanes are columns), then a column, then a row again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Load(ref byte samples, int stride, ref Vector<int> block)
+    private static ulong Transform8(ref byte samples, int stride, JpegQuantiser quantiser, ref int coefficients)
     {
-        var centre = new Vector<int>(128);
-        for (var r = 0; r < 8; r++)
-        {
-            var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref samples, r * stride))).AsByte();
-            if (Lanes == 8)
-            {
-                Unsafe.Add(ref block, r) = Avx2.ConvertToVector256Int32(bytes).AsVector() - centre;
-            }
-            else
-            {
-                var words = Vector128.WidenLower(bytes);
-                Unsafe.Add(ref block, 2 * r) = Vector128.WidenLower(words).AsInt32().AsVector() - centre;
-                Unsafe.Add(ref block, (2 * r) + 1) = Vector128.WidenUpper(words).AsInt32().AsVector() - centre;
-            }
-        }
+        var r0 = Row8(ref samples, 0);
+        var r1 = Row8(ref samples, stride);
+        var r2 = Row8(ref samples, 2 * stride);
+        var r3 = Row8(ref samples, 3 * stride);
+        var r4 = Row8(ref samples, 4 * stride);
+        var r5 = Row8(ref samples, 5 * stride);
+        var r6 = Row8(ref samples, 6 * stride);
+        var r7 = Row8(ref samples, 7 * stride);
+        Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, rows: true);
+        Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, rows: false);
+
+        ref var halves = ref MemoryMarshal.GetArrayDataReference(quantiser.Halves);
+        ref var divisors = ref MemoryMarshal.GetArrayDataReference(quantiser.FloatDivisors);
+        return Quantise(r0, 0, ref halves, ref divisors, ref coefficients)
+            | Quantise(r1, 8, ref halves, ref divisors, ref coefficients)
+            | Quantise(r2, 16, ref halves, ref divisors, ref coefficients)
+            | Quantise(r3, 24, ref halves, ref divisors, ref coefficients)
+            | Quantise(r4, 32, ref halves, ref divisors, ref coefficients)
+            | Quantise(r5, 40, ref halves, ref divisors, ref coefficients)
+            | Quantise(r6, 48, ref halves, ref divisors, ref coefficients)
+            | Quantise(r7, 56, ref halves, ref divisors, ref coefficients);
     }
 
     /// <summary>
-    /// One pass of 1-D transforms, eight at a time across the lanes: vector i (at <paramref name="step"/>·i
-    /// from <paramref name="v"/>) holds input i of each transform and receives output i. The row
-    /// pass scales by 4 (outputs 0 and 4 by a shift, the rest rounded from 2^11 times more); the
-    /// column pass removes that 4 and keeps the overall factor of 8.
+    /// SSE2 or AdvSimd: the block in sixteen vectors of four lanes, a[i] the left half of row i and
+    /// b[i] its right half; the butterflies run on each half in turn.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Butterfly(ref Vector<int> v, int step, bool rows)
+    private static ulong Transform4(ref byte samples, int stride, JpegQuantiser quantiser, ref int coefficients)
     {
-        var x0 = v;
-        var x1 = Unsafe.Add(ref v, step);
-        var x2 = Unsafe.Add(ref v, 2 * step);
-        var x3 = Unsafe.Add(ref v, 3 * step);
-        var x4 = Unsafe.Add(ref v, 4 * step);
-        var x5 = Unsafe.Add(ref v, 5 * step);
-        var x6 = Unsafe.Add(ref v, 6 * step);
-        var x7 = Unsafe.Add(ref v, 7 * step);
+        var (a0, b0) = Row4(ref samples, 0);
+        var (a1, b1) = Row4(ref samples, stride);
+        var (a2, b2) = Row4(ref samples, 2 * stride);
+        var (a3, b3) = Row4(ref samples, 3 * stride);
+        var (a4, b4) = Row4(ref samples, 4 * stride);
+        var (a5, b5) = Row4(ref samples, 5 * stride);
+        var (a6, b6) = Row4(ref samples, 6 * stride);
+        var (a7, b7) = Row4(ref samples, 7 * stride);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            // Quadrants: rows 0–3 are a0–a3 | b0–b3, rows 4–7 a4–a7 | b4–b7. Transposed, the upper-right and lower-left trade places.
+            Transpose4x4(ref a0, ref a1, ref a2, ref a3);
+            Transpose4x4(ref b4, ref b5, ref b6, ref b7);
+            Transpose4x4(ref b0, ref b1, ref b2, ref b3);
+            Transpose4x4(ref a4, ref a5, ref a6, ref a7);
+            (b0, b1, b2, b3, a4, a5, a6, a7) = (a4, a5, a6, a7, b0, b1, b2, b3);
+            Butterfly(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, rows: pass == 0);
+            Butterfly(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7, rows: pass == 0);
+        }
 
+        ref var halves = ref MemoryMarshal.GetArrayDataReference(quantiser.Halves);
+        ref var divisors = ref MemoryMarshal.GetArrayDataReference(quantiser.FloatDivisors);
+        return Quantise(a0, 0, ref halves, ref divisors, ref coefficients) | Quantise(b0, 4, ref halves, ref divisors, ref coefficients)
+            | Quantise(a1, 8, ref halves, ref divisors, ref coefficients) | Quantise(b1, 12, ref halves, ref divisors, ref coefficients)
+            | Quantise(a2, 16, ref halves, ref divisors, ref coefficients) | Quantise(b2, 20, ref halves, ref divisors, ref coefficients)
+            | Quantise(a3, 24, ref halves, ref divisors, ref coefficients) | Quantise(b3, 28, ref halves, ref divisors, ref coefficients)
+            | Quantise(a4, 32, ref halves, ref divisors, ref coefficients) | Quantise(b4, 36, ref halves, ref divisors, ref coefficients)
+            | Quantise(a5, 40, ref halves, ref divisors, ref coefficients) | Quantise(b5, 44, ref halves, ref divisors, ref coefficients)
+            | Quantise(a6, 48, ref halves, ref divisors, ref coefficients) | Quantise(b6, 52, ref halves, ref divisors, ref coefficients)
+            | Quantise(a7, 56, ref halves, ref divisors, ref coefficients) | Quantise(b7, 60, ref halves, ref divisors, ref coefficients);
+    }
+
+    /// <summary>A row of 8 samples less 128 (libjpeg's centring), as 8 int lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Row8(ref byte samples, int offset)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref samples, offset))).AsByte();
+        return Avx2.ConvertToVector256Int32(bytes).AsVector() - new Vector<int>(128);
+    }
+
+    /// <summary>A row of 8 samples less 128, as two vectors of 4 int lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<int> Left, Vector<int> Right) Row4(ref byte samples, int offset)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref samples, offset))).AsByte();
+        var words = Vector128.WidenLower(bytes);
+        var centre = Vector128.Create(128);
+        return ((Vector128.WidenLower(words).AsInt32() - centre).AsVector(), (Vector128.WidenUpper(words).AsInt32() - centre).AsVector());
+    }
+
+    /// <summary>
+    /// One pass of 1-D transforms, as many at a time as there are lanes: x[i] holds input i of each
+    /// transform and receives output i. The row pass scales by 4 (outputs 0 and 4 by a shift, the
+    /// rest rounded from 2^11 times more); the column pass removes that 4 and keeps the overall factor of 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly(
+        ref Vector<int> x0, ref Vector<int> x1, ref Vector<int> x2, ref Vector<int> x3,
+        ref Vector<int> x4, ref Vector<int> x5, ref Vector<int> x6, ref Vector<int> x7, bool rows)
+    {
         var t0 = x0 + x7;
         var t7 = x0 - x7;
         var t1 = x1 + x6;
@@ -153,11 +193,11 @@ internal static class JpegForwardDct
         var t11 = t1 + t2;
         var t12 = t1 - t2;
         var shift = rows ? RowShift : ColumnShift;
-        v = rows ? Vector.ShiftLeft(t10 + t11, PassBits) : Descale(t10 + t11, PassBits);
-        Unsafe.Add(ref v, 4 * step) = rows ? Vector.ShiftLeft(t10 - t11, PassBits) : Descale(t10 - t11, PassBits);
+        x0 = rows ? Vector.ShiftLeft(t10 + t11, PassBits) : Descale(t10 + t11, PassBits);
+        x4 = rows ? Vector.ShiftLeft(t10 - t11, PassBits) : Descale(t10 - t11, PassBits);
         var z1 = (t12 + t13) * new Vector<int>(C0_541196100);
-        Unsafe.Add(ref v, 2 * step) = Descale(z1 + (t13 * new Vector<int>(C0_765366865)), shift);
-        Unsafe.Add(ref v, 6 * step) = Descale(z1 - (t12 * new Vector<int>(C1_847759065)), shift);
+        x2 = Descale(z1 + (t13 * new Vector<int>(C0_765366865)), shift);
+        x6 = Descale(z1 - (t12 * new Vector<int>(C1_847759065)), shift);
 
         // Odd part.
         z1 = t4 + t7;
@@ -173,92 +213,48 @@ internal static class JpegForwardDct
         z2 *= new Vector<int>(-C2_562915447);
         z3 = (z3 * new Vector<int>(-C1_961570560)) + z5;
         z4 = (z4 * new Vector<int>(-C0_390180644)) + z5;
-        Unsafe.Add(ref v, 7 * step) = Descale(t4 + z1 + z3, shift);
-        Unsafe.Add(ref v, 5 * step) = Descale(t5 + z2 + z4, shift);
-        Unsafe.Add(ref v, 3 * step) = Descale(t6 + z2 + z3, shift);
-        Unsafe.Add(ref v, step) = Descale(t7 + z1 + z4, shift);
+        x7 = Descale(t4 + z1 + z3, shift);
+        x5 = Descale(t5 + z2 + z4, shift);
+        x3 = Descale(t6 + z2 + z3, shift);
+        x1 = Descale(t7 + z1 + z4, shift);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<int> Descale(Vector<int> x, int shift) => Vector.ShiftRightArithmetic(x + new Vector<int>(1 << (shift - 1)), shift);
 
     /// <summary>
-    /// Quantises in place (see <see cref="JpegQuantiser"/>): |x| + d/2 divided by d in float, exact
-    /// here, truncated, the sign put back; and gathers the nonzero lanes' bits.
+    /// Quantises the coefficients <paramref name="x"/> (natural positions <paramref name="at"/> on;
+    /// see <see cref="JpegQuantiser"/>): |x| + d/2 divided by d in float, exact here, truncated, the
+    /// sign put back. Stores them and returns their nonzero bits, at their positions.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Quantise(ref Vector<int> block, JpegQuantiser quantiser)
+    private static ulong Quantise(Vector<int> x, int at, ref int halves, ref float divisors, ref int coefficients)
     {
-        ref var halves = ref MemoryMarshal.GetArrayDataReference(quantiser.Halves);
-        ref var divisors = ref MemoryMarshal.GetArrayDataReference(quantiser.FloatDivisors);
-        var lanes = Lanes;
-        var laneBits = (1u << lanes) - 1;
-        ulong nonzero = 0;
-        for (var i = 0; i < 64 / lanes; i++)
-        {
-            ref var slot = ref Unsafe.Add(ref block, i);
-            var x = slot;
-            var sign = Vector.ShiftRightArithmetic(x, 31);
-            var y = Vector.Abs(x) + Vector.LoadUnsafe(ref halves, (nuint)(i * lanes));
-            var q = Vector.ConvertToInt32(Vector.ConvertToSingle(y) / Vector.LoadUnsafe(ref divisors, (nuint)(i * lanes)));
-            q = (q ^ sign) - sign;
-            slot = q;
-            var zero = Vector.Equals(q, Vector<int>.Zero);
-            var zeroBits = lanes == 8 ? zero.AsVector256().ExtractMostSignificantBits() : zero.AsVector128().ExtractMostSignificantBits();
-            nonzero |= (ulong)(~zeroBits & laneBits) << (i * lanes);
-        }
-
-        return nonzero;
-    }
-
-    /// <summary>Transposes the 8×8 block in place: 8 vectors of 8 lanes (AVX2), or 16 of 4 (row r's halves at 2r and 2r + 1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(ref Vector<int> block)
-    {
-        if (Lanes == 8)
-        {
-            Transpose8x8(ref Unsafe.As<Vector<int>, Vector256<int>>(ref block));
-            return;
-        }
-
-        // Four 4×4 quadrants: each is transposed, and the upper-right and lower-left ones trade places.
-        ref var v = ref Unsafe.As<Vector<int>, Vector128<int>>(ref block);
-        Transpose4x4(ref v, 0, 0);
-        Transpose4x4(ref v, 9, 9);
-        Transpose4x4(ref v, 1, 8);
+        var sign = Vector.ShiftRightArithmetic(x, 31);
+        var y = Vector.Abs(x) + Vector.LoadUnsafe(ref halves, (nuint)at);
+        var q = Vector.ConvertToInt32(Vector.ConvertToSingle(y) / Vector.LoadUnsafe(ref divisors, (nuint)at));
+        q = (q ^ sign) - sign;
+        q.StoreUnsafe(ref coefficients, (nuint)at);
+        var zero = Vector.Equals(q, Vector<int>.Zero);
+        var zeroBits = Lanes == 8 ? zero.AsVector256().ExtractMostSignificantBits() : zero.AsVector128().ExtractMostSignificantBits();
+        return (ulong)(~zeroBits & ((1u << Vector<int>.Count) - 1)) << at;
     }
 
     /// <summary>
-    /// Transposes the 4×4 quadrant whose rows are vectors <paramref name="from"/>, +2, +4, +6 into
-    /// those at <paramref name="to"/>, +2, +4, +6, and, when they differ, that one back into the first
-    /// (a swap of two quadrants, each transposed).
+    /// A 4×4 transpose in place by interleaving: 32-bit pairs of rows (a0 b0 a1 b1 …), then 64-bit
+    /// pairs of those (a0 b0 c0 d0). SSE2's unpacks or AdvSimd's zips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4x4(ref Vector128<int> v, int from, int to)
+    private static void Transpose4x4(ref Vector<int> a, ref Vector<int> b, ref Vector<int> c, ref Vector<int> d)
     {
-        var (a0, a1, a2, a3) = Transposed(Unsafe.Add(ref v, from), Unsafe.Add(ref v, from + 2), Unsafe.Add(ref v, from + 4), Unsafe.Add(ref v, from + 6));
-        if (from != to)
-        {
-            var (b0, b1, b2, b3) = Transposed(Unsafe.Add(ref v, to), Unsafe.Add(ref v, to + 2), Unsafe.Add(ref v, to + 4), Unsafe.Add(ref v, to + 6));
-            (Unsafe.Add(ref v, from), Unsafe.Add(ref v, from + 2), Unsafe.Add(ref v, from + 4), Unsafe.Add(ref v, from + 6)) = (b0, b1, b2, b3);
-        }
-
-        (Unsafe.Add(ref v, to), Unsafe.Add(ref v, to + 2), Unsafe.Add(ref v, to + 4), Unsafe.Add(ref v, to + 6)) = (a0, a1, a2, a3);
-    }
-
-    /// <summary>
-    /// A 4×4 transpose by interleaving: 32-bit pairs of rows (a0 b0 a1 b1 …), then 64-bit pairs of
-    /// those (a0 b0 c0 d0). SSE2's unpacks or AdvSimd's zips.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Transposed(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d)
-    {
-        var ab0 = ZipLow(a, b);
-        var ab1 = ZipHigh(a, b);
-        var cd0 = ZipLow(c, d);
-        var cd1 = ZipHigh(c, d);
-        return (ZipLow(ab0.AsInt64(), cd0.AsInt64()).AsInt32(), ZipHigh(ab0.AsInt64(), cd0.AsInt64()).AsInt32(),
-            ZipLow(ab1.AsInt64(), cd1.AsInt64()).AsInt32(), ZipHigh(ab1.AsInt64(), cd1.AsInt64()).AsInt32());
+        var ab0 = ZipLow(a.AsVector128(), b.AsVector128());
+        var ab1 = ZipHigh(a.AsVector128(), b.AsVector128());
+        var cd0 = ZipLow(c.AsVector128(), d.AsVector128());
+        var cd1 = ZipHigh(c.AsVector128(), d.AsVector128());
+        a = ZipLow(ab0.AsInt64(), cd0.AsInt64()).AsInt32().AsVector();
+        b = ZipHigh(ab0.AsInt64(), cd0.AsInt64()).AsInt32().AsVector();
+        c = ZipLow(ab1.AsInt64(), cd1.AsInt64()).AsInt32().AsVector();
+        d = ZipHigh(ab1.AsInt64(), cd1.AsInt64()).AsInt32().AsVector();
     }
 
     private static Vector128<int> ZipLow(Vector128<int> a, Vector128<int> b) => Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
@@ -270,20 +266,22 @@ internal static class JpegForwardDct
     private static Vector128<long> ZipHigh(Vector128<long> a, Vector128<long> b) => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
 
     /// <summary>
-    /// The AVX2 8×8 transpose: interleave 32-bit lanes of row pairs, then 64-bit lanes of those, which
-    /// leaves each 128-bit half a 4×4 transpose; whole halves then trade places across vectors.
+    /// The AVX2 8×8 transpose in place: interleave 32-bit lanes of row pairs, then 64-bit lanes of
+    /// those, which leaves each 128-bit half a 4×4 transpose; whole halves then trade places across vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(ref Vector256<int> v)
+    private static void Transpose8x8(
+        ref Vector<int> r0, ref Vector<int> r1, ref Vector<int> r2, ref Vector<int> r3,
+        ref Vector<int> r4, ref Vector<int> r5, ref Vector<int> r6, ref Vector<int> r7)
     {
-        var t0 = Avx2.UnpackLow(v, Unsafe.Add(ref v, 1));
-        var t1 = Avx2.UnpackHigh(v, Unsafe.Add(ref v, 1));
-        var t2 = Avx2.UnpackLow(Unsafe.Add(ref v, 2), Unsafe.Add(ref v, 3));
-        var t3 = Avx2.UnpackHigh(Unsafe.Add(ref v, 2), Unsafe.Add(ref v, 3));
-        var t4 = Avx2.UnpackLow(Unsafe.Add(ref v, 4), Unsafe.Add(ref v, 5));
-        var t5 = Avx2.UnpackHigh(Unsafe.Add(ref v, 4), Unsafe.Add(ref v, 5));
-        var t6 = Avx2.UnpackLow(Unsafe.Add(ref v, 6), Unsafe.Add(ref v, 7));
-        var t7 = Avx2.UnpackHigh(Unsafe.Add(ref v, 6), Unsafe.Add(ref v, 7));
+        var t0 = Avx2.UnpackLow(r0.AsVector256(), r1.AsVector256());
+        var t1 = Avx2.UnpackHigh(r0.AsVector256(), r1.AsVector256());
+        var t2 = Avx2.UnpackLow(r2.AsVector256(), r3.AsVector256());
+        var t3 = Avx2.UnpackHigh(r2.AsVector256(), r3.AsVector256());
+        var t4 = Avx2.UnpackLow(r4.AsVector256(), r5.AsVector256());
+        var t5 = Avx2.UnpackHigh(r4.AsVector256(), r5.AsVector256());
+        var t6 = Avx2.UnpackLow(r6.AsVector256(), r7.AsVector256());
+        var t7 = Avx2.UnpackHigh(r6.AsVector256(), r7.AsVector256());
 
         // Columns 0–3 of rows 0–3 in each low half, 4–7 in each high half.
         var u0 = Avx2.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt32();
@@ -295,14 +293,14 @@ internal static class JpegForwardDct
         var u6 = Avx2.UnpackLow(t5.AsInt64(), t7.AsInt64()).AsInt32();
         var u7 = Avx2.UnpackHigh(t5.AsInt64(), t7.AsInt64()).AsInt32();
 
-        v = Avx2.Permute2x128(u0, u4, 0x20);
-        Unsafe.Add(ref v, 1) = Avx2.Permute2x128(u1, u5, 0x20);
-        Unsafe.Add(ref v, 2) = Avx2.Permute2x128(u2, u6, 0x20);
-        Unsafe.Add(ref v, 3) = Avx2.Permute2x128(u3, u7, 0x20);
-        Unsafe.Add(ref v, 4) = Avx2.Permute2x128(u0, u4, 0x31);
-        Unsafe.Add(ref v, 5) = Avx2.Permute2x128(u1, u5, 0x31);
-        Unsafe.Add(ref v, 6) = Avx2.Permute2x128(u2, u6, 0x31);
-        Unsafe.Add(ref v, 7) = Avx2.Permute2x128(u3, u7, 0x31);
+        r0 = Avx2.Permute2x128(u0, u4, 0x20).AsVector();
+        r1 = Avx2.Permute2x128(u1, u5, 0x20).AsVector();
+        r2 = Avx2.Permute2x128(u2, u6, 0x20).AsVector();
+        r3 = Avx2.Permute2x128(u3, u7, 0x20).AsVector();
+        r4 = Avx2.Permute2x128(u0, u4, 0x31).AsVector();
+        r5 = Avx2.Permute2x128(u1, u5, 0x31).AsVector();
+        r6 = Avx2.Permute2x128(u2, u6, 0x31).AsVector();
+        r7 = Avx2.Permute2x128(u3, u7, 0x31).AsVector();
     }
 
     /// <summary>The bounds the unchecked loads rely on.</summary>
