@@ -41,26 +41,27 @@ internal struct JpegBits
             return;
         }
 
-        var word = (pending << free) | (code >> -left);
+        used = WriteWord(ref output, used, (pending << free) | (code >> -left));
         pending = code;
         free = left + 64;
+    }
 
-        // A zero byte in ~word is a 0xFF in word (the classic "has a zero byte" test).
+    /// <summary>
+    /// A full word out: one big-endian store unless a byte is 0xFF (a zero byte in ~word, the
+    /// classic test), which needs its 0x00. Once in eight codes or so, so kept out of line, where
+    /// it leaves the coder's registers alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int WriteWord(ref byte output, int used, ulong word)
+    {
         const ulong Ones = 0x0101010101010101;
         const ulong Highs = 0x8080808080808080;
         if (((~word - Ones) & word & Highs) == 0)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, used), BinaryPrimitives.ReverseEndianness(word));
-            used += 8;
+            return used + 8;
         }
-        else
-        {
-            used = WriteStuffed(ref output, used, word);
-        }
-    }
 
-    private static int WriteStuffed(ref byte output, int used, ulong word)
-    {
         for (var shift = 56; shift >= 0; shift -= 8)
         {
             var value = (byte)(word >> shift);

@@ -47,8 +47,24 @@ internal sealed class JpegScan : IDisposable
     /// <summary>The DC symbols' counts, 256 per table (only 0–11 occur).</summary>
     public long[] DcCounts { get; } = new long[2 * 256];
 
-    /// <summary>The AC symbols' counts, 256 per table: (zero run) · 16 + bits, 0xF0 a run of 16, 0x00 the end of a block.</summary>
-    public long[] AcCounts { get; } = new long[2 * 256];
+    /// <summary>
+    /// The AC symbols' counts as two histograms per table, one for values at even zigzag positions
+    /// and one for odd (with ends of blocks and runs of 16), so that neighbouring values of the same
+    /// symbol, common, do not wait on each other's increment; <see cref="AcCounts"/> adds them up.
+    /// </summary>
+    private readonly long[] _acCounts = new long[2 * 2 * 256];
+
+    /// <summary>The AC symbols' counts of <paramref name="table"/>: (zero run) · 16 + bits, 0xF0 a run of 16, 0x00 the end of a block.</summary>
+    public long[] AcCounts(int table)
+    {
+        var counts = new long[256];
+        for (var s = 0; s < 256; s++)
+        {
+            counts[s] = _acCounts[(512 * table) + s] + _acCounts[(512 * table) + 256 + s];
+        }
+
+        return counts;
+    }
 
     /// <summary>
     /// Counts and keeps a block of <paramref name="component"/>: 64 quantised coefficients in natural
@@ -70,7 +86,7 @@ internal sealed class JpegScan : IDisposable
         StartRecord(record, mask, dc, component, table);
 
         // The AC symbols: for each nonzero value, the zero run before it (16 at a time as 0xF0) and its size in bits.
-        ref var ac = ref AcCounts[256 * table];
+        ref var ac = ref _acCounts[512 * table];
         ref var zigzag = ref MemoryMarshal.GetReference(JpegTables.ZigzagToNatural);
         ref var value = ref MemoryMarshal.GetReference(coefficients);
         ref var kept = ref Unsafe.Add(ref MemoryMarshal.GetReference(record), 5);
@@ -88,7 +104,7 @@ internal sealed class JpegScan : IDisposable
                 run &= 15;
             }
 
-            Unsafe.Add(ref ac, (run << 4) | Size(v))++;
+            Unsafe.Add(ref ac, ((k & 1) << 8) | (run << 4) | Size(v))++;
             kept = (short)v;
             kept = ref Unsafe.Add(ref kept, 1);
         }
@@ -109,7 +125,7 @@ internal sealed class JpegScan : IDisposable
     {
         var table = _tableOf[component];
         StartRecord(Reserve(5), 0, dc, component, table);
-        AcCounts[256 * table]++; // end of block at once
+        _acCounts[512 * table]++; // end of block at once
     }
 
     private void StartRecord(Span<short> record, ulong mask, int dc, int component, int table)
@@ -213,9 +229,9 @@ internal sealed class JpegScan : IDisposable
         return used;
     }
 
-    /// <summary>The bits of |v| (0 for 0): the size category of T.81 F.1.2.1.</summary>
+    /// <summary>The bits of |v| (0 for 0): the size category of T.81 F.1.2.1. (|v| without Math.Abs's overflow check.)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Size(int v) => 32 - BitOperations.LeadingZeroCount((uint)Math.Abs(v));
+    public static int Size(int v) => 32 - BitOperations.LeadingZeroCount((uint)((v ^ (v >> 31)) - (v >> 31)));
 
     /// <summary>The <paramref name="size"/> bits that follow a value's code: v itself if positive, v − 1 (its ones' complement) if negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -80,7 +80,7 @@ internal static class JpegWriter
         }
 
         var dc = Enumerable.Range(0, quantisation.Length).Select(t => JpegHuffman.Optimal(scan.DcCounts.AsSpan(256 * t, 256))).ToArray();
-        var ac = Enumerable.Range(0, quantisation.Length).Select(t => JpegHuffman.Optimal(scan.AcCounts.AsSpan(256 * t, 256))).ToArray();
+        var ac = Enumerable.Range(0, quantisation.Length).Select(t => JpegHuffman.Optimal(scan.AcCounts(t))).ToArray();
         JpegComponent[] components = gray
             ? [new(1, 0x11, 0)]
             : [new(1, 0x22, 0), new(2, 0x11, 1), new(3, 0x11, 1)];
