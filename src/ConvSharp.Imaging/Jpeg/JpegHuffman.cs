@@ -36,7 +36,8 @@ internal static class JpegHuffman
             throw new ArgumentException($"Huffman counts are for 256 symbols, not {counts.Length}", nameof(counts));
         }
 
-        var lengths = CodeLengths(counts);
+        Span<int> lengths = stackalloc int[Reserved + 1];
+        CodeLengths(counts, lengths);
         Span<int> perLength = stackalloc int[MaxLength + 1];
         foreach (var length in lengths)
         {
@@ -46,6 +47,32 @@ internal static class JpegHuffman
             }
 
             perLength[length]++;
+        }
+
+        // The symbols by length, then value (a counting sort), by the lengths before folding.
+        Span<int> start = stackalloc int[MaxLength + 2];
+        var present = 0;
+        for (var s = 0; s < Reserved; s++)
+        {
+            if (lengths[s] != 0)
+            {
+                start[lengths[s] + 1]++;
+                present++;
+            }
+        }
+
+        for (var length = 1; length <= MaxLength; length++)
+        {
+            start[length + 1] += start[length];
+        }
+
+        var symbols = new byte[present];
+        for (var s = 0; s < Reserved; s++)
+        {
+            if (lengths[s] != 0)
+            {
+                symbols[start[lengths[s]]++] = (byte)s;
+            }
         }
 
         perLength[0] = 0;
@@ -59,71 +86,50 @@ internal static class JpegHuffman
         }
 
         perLength[longest]--;
-
-        var symbols = new List<byte>();
-        for (var length = 1; length <= MaxLength; length++)
-        {
-            for (var s = 0; s < Reserved; s++)
-            {
-                if (lengths[s] == length)
-                {
-                    symbols.Add((byte)s);
-                }
-            }
-        }
-
         var table = new byte[16];
         for (var k = 0; k < 16; k++)
         {
             table[k] = (byte)perLength[k + 1];
         }
 
-        return new JpegHuffmanTable(table, [.. symbols]);
+        return new JpegHuffmanTable(table, symbols);
     }
 
     /// <summary>
     /// Huffman's merging as libjpeg does it: the two least counts (c1 the least, each tie going to
     /// the larger symbol; c2 the next) merge into c1, and every symbol in either tree grows one
     /// bit. The trees are chains linked through <c>next</c>, c2's chain hung at the end of c1's.
-    /// A heap ordered by (count, −symbol) yields the same c1 and c2 as libjpeg's linear scans.
+    /// A heap ordered by count, then by larger symbol, yields the same c1 and c2 as libjpeg's
+    /// linear scans; its keys are count · 512 + (256 − symbol).
     /// </summary>
-    private static int[] CodeLengths(ReadOnlySpan<long> counts)
+    private static void CodeLengths(ReadOnlySpan<long> counts, Span<int> lengths)
     {
-        var lengths = new int[Reserved + 1];
-        var next = new int[Reserved + 1];
-        Array.Fill(next, -1);
-        var count = new long[Reserved + 1];
-        counts.CopyTo(count);
-        count[Reserved] = 1;
-        var heap = new PriorityQueue<int, (long Count, int NegatedSymbol)>();
+        Span<int> next = stackalloc int[Reserved + 1];
+        next.Fill(-1);
+        Span<long> heap = stackalloc long[Reserved + 1];
+        var size = 0;
         for (var s = 0; s <= Reserved; s++)
         {
-            if (count[s] != 0)
+            var count = s == Reserved ? 1 : counts[s];
+            if (count != 0)
             {
-                heap.Enqueue(s, (count[s], -s));
+                Push(heap, ref size, Key(count, s));
             }
         }
 
-        while (heap.Count >= 2)
+        while (size >= 2)
         {
-            heap.TryPeek(out var c1, out var first);
-            if (first.Count > Unreachable)
+            var first = Pop(heap, ref size);
+            var second = heap[0];
+            if (first >> 9 > Unreachable || second >> 9 > Unreachable)
             {
+                Push(heap, ref size, first);
                 break;
             }
 
-            heap.Dequeue();
-            heap.TryPeek(out var c2, out var second);
-            if (second.Count > Unreachable)
-            {
-                heap.Enqueue(c1, first);
-                break;
-            }
-
-            heap.Dequeue();
-            count[c1] += count[c2];
-            count[c2] = 0;
-            heap.Enqueue(c1, (count[c1], -c1));
+            Pop(heap, ref size);
+            var (c1, c2) = (Symbol(first), Symbol(second));
+            Push(heap, ref size, Key((first >> 9) + (second >> 9), c1));
             for (var s = c1; ; s = next[s])
             {
                 lengths[s]++;
@@ -140,15 +146,60 @@ internal static class JpegHuffman
             }
         }
 
-        if (heap.Count >= 2)
+        if (size >= 2)
         {
             // Trees left unmerged: libjpeg would write their lengths as one code, which overfills it.
             var total = counts.ToArray().Sum();
             throw new InvalidOperationException(
                 $"{total} symbols for one Huffman table: libjpeg's optimal tables go wrong beyond 10^9 (SkiaSharp's encoder wrote an undecodable file), so the picture is too large for a JPEG here");
         }
+    }
 
-        return lengths;
+    private static long Key(long count, int symbol) => (count << 9) | (long)(Reserved - symbol);
+
+    private static int Symbol(long key) => Reserved - (int)(key & 511);
+
+    private static void Push(Span<long> heap, ref int size, long key)
+    {
+        var i = size++;
+        while (i > 0 && heap[(i - 1) / 2] > key)
+        {
+            heap[i] = heap[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+
+        heap[i] = key;
+    }
+
+    private static long Pop(Span<long> heap, ref int size)
+    {
+        var top = heap[0];
+        var last = heap[--size];
+        var i = 0;
+        while (true)
+        {
+            var child = (2 * i) + 1;
+            if (child >= size)
+            {
+                break;
+            }
+
+            if (child + 1 < size && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+
+            if (heap[child] >= last)
+            {
+                break;
+            }
+
+            heap[i] = heap[child];
+            i = child;
+        }
+
+        heap[i] = last;
+        return top;
     }
 
     /// <summary>
