@@ -10,17 +10,14 @@ namespace ConvSharp.Imaging.Jpeg;
 /// (<see cref="Add"/>) counts the Huffman symbols each block will need, which is all the
 /// optimal tables depend on, and keeps what the second pass (<see cref="Emit"/>) writes: each
 /// block as its zigzag nonzero mask, its DC difference and its nonzero AC values in zigzag order,
-/// in pooled chunks of shorts (a block never straddles two). A picture's blocks are thus held in
-/// at most the 128 bytes a block that libjpeg keeps between the passes, usually far less, and the
-/// second pass runs over the nonzero values alone, their zero runs read off the mask.
+/// in pooled chunks of shorts (a block never straddles two). A block thus takes 10 bytes and 2
+/// a nonzero value, at most 136 against the 128 that libjpeg keeps between the passes and usually
+/// far less, and the second pass runs over the nonzero values alone, their zero runs read off the mask.
 /// </summary>
 internal sealed class JpegScan : IDisposable
 {
     /// <summary>Shorts per chunk (128 KiB).</summary>
     private const int ChunkLength = 1 << 16;
-
-    /// <summary>A block's record at most: the mask (4 shorts), the DC difference, 63 AC values.</summary>
-    private const int LargestRecord = 4 + 1 + 63;
 
     /// <summary>
     /// The room a block's coded bytes can take: at most 1665 bits (a DC code and value of 27 bits,
@@ -34,6 +31,12 @@ internal sealed class JpegScan : IDisposable
     private readonly List<(short[] Chunk, int Used)> _full = [];
     private readonly byte[] _tableOf;
     private readonly int[] _lastDc;
+    /// <summary>
+    /// The AC symbols' counts as two histograms per table, one for values at even zigzag positions
+    /// and one for odd (with ends of blocks and runs of 16), so that neighbouring values of the same
+    /// symbol, common, do not wait on each other's increment; <see cref="AcCounts"/> adds them up.
+    /// </summary>
+    private readonly long[] _acCounts = new long[2 * 2 * 256];
     private short[] _chunk = ArrayPool<short>.Shared.Rent(ChunkLength);
     private int _used;
 
@@ -46,13 +49,6 @@ internal sealed class JpegScan : IDisposable
 
     /// <summary>The DC symbols' counts, 256 per table (only 0–11 occur).</summary>
     public long[] DcCounts { get; } = new long[2 * 256];
-
-    /// <summary>
-    /// The AC symbols' counts as two histograms per table, one for values at even zigzag positions
-    /// and one for odd (with ends of blocks and runs of 16), so that neighbouring values of the same
-    /// symbol, common, do not wait on each other's increment; <see cref="AcCounts"/> adds them up.
-    /// </summary>
-    private readonly long[] _acCounts = new long[2 * 2 * 256];
 
     /// <summary>The AC symbols' counts of <paramref name="table"/>: (zero run) · 16 + bits, 0xF0 a run of 16, 0x00 the end of a block.</summary>
     public long[] AcCounts(int table)
@@ -277,6 +273,11 @@ internal sealed class JpegScan : IDisposable
 
     public void Dispose()
     {
+        if (_chunk.Length == 0)
+        {
+            return; // disposed already
+        }
+
         foreach (var (chunk, _) in _full)
         {
             ArrayPool<short>.Shared.Return(chunk);
