@@ -19,7 +19,11 @@ public class JpegWriterTests
 {
     internal static readonly int[] Qualities = [1, 2, 10, 25, 49, 50, 51, 75, 90, 95, 99, 100];
 
-    private static readonly (int Width, int Height)[] Sizes = [(1, 1), (1, 17), (17, 1), (7, 9), (8, 8), (15, 17), (16, 16), (17, 17), (33, 65)];
+    /// <summary>
+    /// Around the block and the MCU; 26×22 and 8×8 have an even height short of a whole MCU, where
+    /// libjpeg repeats the last downsampled chroma row rather than the last pixel row.
+    /// </summary>
+    private static readonly (int Width, int Height)[] Sizes = [(1, 1), (1, 17), (17, 1), (7, 9), (8, 8), (15, 17), (16, 16), (17, 17), (26, 22), (33, 65)];
 
     /// <summary>The bitmaps of <see cref="PictureRows"/>: 1 channel (gray), 3 (RGBA, opaque), 4 (RGBA, unpremultiplied).</summary>
     public static TheoryData<int, string> KindsAndPatterns()
@@ -61,7 +65,7 @@ public class JpegWriterTests
     public void Photo_crops_are_byte_for_byte_SkiaSharps(string name, int channels)
     {
         var photo = Load(name, channels);
-        foreach (var (width, height) in new[] { (278, 391), (121, 67), (40, 33) })
+        foreach (var (width, height) in new[] { (278, 391), (121, 66), (40, 33) })
         {
             var crop = photo[.., 3..(3 + Math.Min(height, photo.Shape[1] - 3)), 5..(5 + width)];
             foreach (var picture in new[] { crop, SobelAbs(crop) })
