@@ -10,7 +10,8 @@ namespace ConvSharp.Imaging.Jpeg;
 /// (<see cref="Add"/>) counts the Huffman symbols each block will need, which is all the
 /// optimal tables depend on, and keeps what the second pass (<see cref="Emit"/>) writes: each
 /// block as its zigzag nonzero mask, its DC difference and its nonzero AC values in zigzag order,
-/// in pooled chunks of shorts (a block never straddles two). A block thus takes 10 bytes and 2
+/// each value already split as the coder needs it (<see cref="Packed"/>), in pooled chunks of
+/// shorts (a block never straddles two). A block thus takes 10 bytes and 2
 /// a nonzero value, at most 136 against the 128 that libjpeg keeps between the passes and usually
 /// far less, and the second pass runs over the nonzero values alone, their zero runs read off the mask.
 /// </summary>
@@ -100,8 +101,9 @@ internal sealed class JpegScan : IDisposable
                 run &= 15;
             }
 
-            Unsafe.Add(ref ac, ((k & 1) << 8) | (run << 4) | Size(v))++;
-            kept = (short)v;
+            var size = Size(v);
+            Unsafe.Add(ref ac, ((k & 1) << 8) | (run << 4) | size)++;
+            kept = Packed(v, size);
             kept = ref Unsafe.Add(ref kept, 1);
         }
 
@@ -129,8 +131,9 @@ internal sealed class JpegScan : IDisposable
         MemoryMarshal.Write(MemoryMarshal.AsBytes(record), mask);
         var difference = dc - _lastDc[component];
         _lastDc[component] = dc;
-        record[4] = (short)difference;
-        DcCounts[(256 * table) + Size(difference)]++;
+        var size = Size(difference);
+        record[4] = Packed(difference, size);
+        DcCounts[(256 * table) + size]++;
     }
 
     /// <summary>Room for a record of <paramref name="length"/> shorts, in this chunk or a fresh one.</summary>
@@ -177,7 +180,8 @@ internal sealed class JpegScan : IDisposable
 
     /// <summary>
     /// One kept block's codes into <paramref name="output"/> (room for <see cref="LargestBlockBytes"/>),
-    /// the pending bits held in locals meanwhile; returns how many bytes went there.
+    /// the pending bits held in locals meanwhile; returns how many bytes went there. The AC values'
+    /// zero runs are read off the mask by shifting it past each value.
     /// </summary>
     /// <param name="record">the block: mask, DC difference, AC values</param>
     /// <param name="codes">its DC table's entries, then its AC table's</param>
@@ -187,20 +191,20 @@ internal sealed class JpegScan : IDisposable
     {
         var (pending, free, used) = (bits.Pending, bits.Free, 0);
         var mask = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<short, byte>(ref record));
-        int difference = Unsafe.Add(ref record, 4);
-        ref var value = ref Unsafe.Add(ref record, 5);
-        var size = Size(difference);
+        var packed = (ushort)Unsafe.Add(ref record, 4);
+        var size = packed & 15;
         var entry = Unsafe.Add(ref codes, size);
-        JpegBits.Put(ref pending, ref free, ref output, ref used, ((entry >> 5) << size) | Extra(difference, size), (int)(entry & 31) + size);
+        JpegBits.Put(ref pending, ref free, ref output, ref used, ((entry >> 5) << size) | (uint)(packed >> 4), (int)(entry & 31) + size);
 
+        // Bit j of the mask now stands for zigzag position j + 1; a value at 63 leaves no end of block.
         ref var ac = ref Unsafe.Add(ref codes, 256);
-        var last = 0;
+        ref var value = ref Unsafe.Add(ref record, 5);
+        var endOfBlock = (long)mask >= 0;
+        mask >>= 1;
         while (mask != 0)
         {
-            var k = BitOperations.TrailingZeroCount(mask);
-            mask &= mask - 1;
-            var run = k - last - 1;
-            last = k;
+            var run = BitOperations.TrailingZeroCount(mask);
+            mask = (mask >> run) >> 1;
             while (run > 15)
             {
                 entry = Unsafe.Add(ref ac, 0xF0);
@@ -208,16 +212,16 @@ internal sealed class JpegScan : IDisposable
                 run -= 16;
             }
 
-            int v = value;
+            packed = (ushort)value;
             value = ref Unsafe.Add(ref value, 1);
-            size = Size(v);
+            size = packed & 15;
             entry = Unsafe.Add(ref ac, (run << 4) | size);
-            JpegBits.Put(ref pending, ref free, ref output, ref used, ((entry >> 5) << size) | Extra(v, size), (int)(entry & 31) + size);
+            JpegBits.Put(ref pending, ref free, ref output, ref used, ((entry >> 5) << size) | (uint)(packed >> 4), (int)(entry & 31) + size);
         }
 
-        if (last != 63)
+        if (endOfBlock)
         {
-            entry = ac; // end of block
+            entry = ac;
             JpegBits.Put(ref pending, ref free, ref output, ref used, entry >> 5, (int)(entry & 31));
         }
 
@@ -232,6 +236,13 @@ internal sealed class JpegScan : IDisposable
     /// <summary>The <paramref name="size"/> bits that follow a value's code: v itself if positive, v − 1 (its ones' complement) if negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Extra(int v, int size) => (uint)(v + (v >> 31)) & ((1u << size) - 1);
+
+    /// <summary>
+    /// A value as kept for the coder: its extra bits · 16 + its size. Sizes reach 11 (a DC difference
+    /// of up to ±2040) and 10 for AC values, so the pair fits 15 bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static short Packed(int v, int size) => (short)((Extra(v, size) << 4) | (uint)size);
 
     /// <summary>Natural-order nonzero bits to zigzag order, a byte (block row) at a time through <see cref="ZigzagBits"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
