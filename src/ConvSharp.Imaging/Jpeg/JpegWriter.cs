@@ -29,6 +29,11 @@ internal enum JpegLayout
 /// fill it, taking the DC of the block to their left, or, below the picture, of the MCU's
 /// upper-right block.
 /// </para>
+/// <para>
+/// Measured on AMD EPYC (Zen 3, AVX2), one thread, in memory, quality 95, 2026-12-02: a 278×391
+/// gray Sobel edge map 0.70 ms (SkiaSharp 3.2 ms), a 391×278 colour photo crop 1.2 ms (4.4 ms),
+/// the 600×400 colour photo 2.5 ms (9.1 ms); thread CPU time, medians, with the machine shared.
+/// </para>
 /// </summary>
 internal static class JpegWriter
 {
