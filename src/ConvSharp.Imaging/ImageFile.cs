@@ -225,9 +225,10 @@ public static class ImageFile
 
     /// <summary>
     /// Encodes straight into the temporary file, with no second copy of the encoded image in
-    /// memory. PNG goes through <see cref="PngWriter"/>, all managed code, so a failing write (a
-    /// full disk) throws here directly. JPEG and WebP go through SkiaSharp's native encoders via
-    /// a stream whose callbacks never throw into native code (<see cref="GuardedWStream"/>).
+    /// memory. PNG goes through <see cref="PngWriter"/> and JPEG through <see cref="JpegWriter"/>,
+    /// all managed code, so a failing write (a full disk) throws here directly. WebP, and bitmaps
+    /// of other kinds than <see cref="PictureRows"/> makes, go through SkiaSharp's native encoders
+    /// via a stream whose callbacks never throw into native code (<see cref="GuardedWStream"/>).
     /// Either way a failure is an <see cref="IOException"/> naming <paramref name="path"/>, the
     /// temporary file is deleted, and the process goes on.
     /// </summary>
@@ -276,6 +277,22 @@ public static class ImageFile
             try
             {
                 WritePng(bitmap, layout, stream, compression);
+            }
+            catch (IOException e)
+            {
+                throw file.Failure(e);
+            }
+        }
+        else if (format == SKEncodedImageFormat.Jpeg && JpegLayoutOf(bitmap) is { } jpegLayout)
+        {
+            if (!JpegWriter.Fits(bitmap.Width, bitmap.Height))
+            {
+                throw new IOException($"cannot write {path}: {JpegTooLarge(bitmap)}");
+            }
+
+            try
+            {
+                WriteJpeg(bitmap, jpegLayout, stream, quality);
             }
             catch (IOException e)
             {
@@ -338,6 +355,28 @@ public static class ImageFile
     private static void WritePng(SKBitmap bitmap, PngLayout layout, Stream output, int compression) =>
         PngWriter.Write(output, bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height, bitmap.RowBytes, layout, PngWriter.Settings(compression));
 
+    /// <summary>
+    /// How <see cref="JpegWriter"/> writes a bitmap, byte for byte as SkiaSharp's encoder wrote it
+    /// before: gray as gray, RGBA (opaque or unpremultiplied) as YCbCr with its alpha ignored, as
+    /// SkiaSharp ignores it; with no colour space, as <see cref="PictureRows"/> makes them (given
+    /// one, even sRGB, SkiaSharp adds its ICC profile). Null for any other kind, which SkiaSharp's
+    /// encoder keeps.
+    /// </summary>
+    internal static JpegLayout? JpegLayoutOf(SKBitmap bitmap) => (bitmap.ColorType, bitmap.AlphaType, bitmap.ColorSpace) switch
+    {
+        (SKColorType.Gray8, SKAlphaType.Opaque, null) => JpegLayout.Gray,
+        (SKColorType.Rgba8888, SKAlphaType.Opaque or SKAlphaType.Unpremul, null) => JpegLayout.Rgbx,
+        _ => null,
+    };
+
+    /// <summary>A quality outside 1–100 is taken as the nearer end, as libjpeg takes it under SkiaSharp (which passed any quality on).</summary>
+    private static void WriteJpeg(SKBitmap bitmap, JpegLayout layout, Stream output, int quality) =>
+        JpegWriter.Write(output, bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height, bitmap.RowBytes, layout, Math.Clamp(quality, 1, 100));
+
+    /// <summary>Why a picture cannot be a JPEG: libjpeg's limit, which SkiaSharp's encoder kept too (it wrote nothing).</summary>
+    private static string JpegTooLarge(SKBitmap bitmap) =>
+        $"a JPEG holds at most {JpegTables.MaxDimension}×{JpegTables.MaxDimension} pixels, and the picture is {bitmap.Width}×{bitmap.Height}; write it as PNG";
+
     /// <summary>Encodes a (C, H, W) or (H, W) tensor in [0, 1] as PNG, JPEG or WebP bytes.</summary>
     /// <param name="image">the picture</param>
     /// <param name="format">PNG, JPEG or WebP</param>
@@ -352,6 +391,18 @@ public static class ImageFile
             using var png = new MemoryStream();
             WritePng(bitmap, layout, png, compression);
             return png.ToArray();
+        }
+
+        if (format == SKEncodedImageFormat.Jpeg && JpegLayoutOf(bitmap) is { } jpegLayout)
+        {
+            if (!JpegWriter.Fits(bitmap.Width, bitmap.Height))
+            {
+                throw new InvalidOperationException($"cannot encode the image: {JpegTooLarge(bitmap)}");
+            }
+
+            using var jpeg = new MemoryStream();
+            WriteJpeg(bitmap, jpegLayout, jpeg, quality);
+            return jpeg.ToArray();
         }
 
         using var output = new SKDynamicMemoryWStream();
