@@ -290,6 +290,12 @@ public static class ImageFile
                 throw new IOException($"cannot write {path}: {JpegTooLarge(bitmap)}");
             }
 
+            if (!JpegWriter.PaysHere)
+            {
+                EncodeWithSkia(bitmap, format, path, quality, compression, stream, file); // the same bytes
+                return;
+            }
+
             try
             {
                 WriteJpeg(bitmap, jpegLayout, stream, quality);
@@ -400,9 +406,12 @@ public static class ImageFile
                 throw new InvalidOperationException($"cannot encode the image: {JpegTooLarge(bitmap)}");
             }
 
-            using var jpeg = new MemoryStream();
-            WriteJpeg(bitmap, jpegLayout, jpeg, quality);
-            return jpeg.ToArray();
+            if (JpegWriter.PaysHere)
+            {
+                using var jpeg = new MemoryStream();
+                WriteJpeg(bitmap, jpegLayout, jpeg, quality);
+                return jpeg.ToArray();
+            }
         }
 
         using var output = new SKDynamicMemoryWStream();

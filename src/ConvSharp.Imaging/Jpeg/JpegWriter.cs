@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace ConvSharp.Imaging.Jpeg;
 
@@ -43,6 +44,14 @@ internal static class JpegWriter
 
     /// <summary>The components of a 4:2:0 MCU in coding order: four Y blocks, Cb, Cr.</summary>
     private static ReadOnlySpan<byte> ColourOrder => [0, 0, 0, 0, 1, 2];
+
+    /// <summary>
+    /// Whether this writer is the faster here: on x64, where SkiaSharp's libjpeg-turbo is built
+    /// without its SIMD (<c>jsimd_none.c</c> in linux-x64's libSkiaSharp). On ARM64 SkiaSharp's has
+    /// its NEON code, and this writer has not been timed against it there, so SkiaSharp writes the
+    /// (identical) bytes.
+    /// </summary>
+    public static bool PaysHere => RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
     /// <summary>Whether a JPEG can hold a picture of this size (1 to 65500 pixels a side, libjpeg's limit).</summary>
     public static bool Fits(int width, int height) =>
