@@ -51,7 +51,7 @@ internal struct JpegBits
     /// classic test), which needs its 0x00. Once in eight codes or so, so kept out of line, where
     /// it leaves the coder's registers alone.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int WriteWord(ref byte output, int used, ulong word)
     {
         const ulong Ones = 0x0101010101010101;

@@ -32,6 +32,7 @@ internal static unsafe class JpegDecoder
     /// Decodes <paramref name="file"/>, whose headers are <paramref name="header"/>, into the rows
     /// <paramref name="rows"/> gives; false where something is amiss (the rows written then are garbage).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(byte[] file, JpegDecoderHeader header, RowTarget rows)
     {
         var components = header.Components;
@@ -113,6 +114,7 @@ internal static unsafe class JpegDecoder
         private readonly byte[] _cr = new byte[header.McusPerLine * 16];
 
         /// <summary>Writes the output rows of MCU row <paramref name="m"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Emit(int m)
         {
             var rowsPerMcu = 8 * header.VMax;

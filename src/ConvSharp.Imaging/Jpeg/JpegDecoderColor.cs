@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ConvSharp.Imaging.Jpeg;
@@ -34,6 +35,7 @@ internal static class JpegDecoderColor
     }
 
     /// <summary><see cref="UpsampleH2V1"/> a sample at a time: the reference of the vector loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UpsampleH2V1Scalar(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var n = input.Length;
@@ -74,6 +76,7 @@ internal static class JpegDecoderColor
     }
 
     /// <summary><see cref="UpsampleH2V2"/> a sample at a time: the reference of the vector loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UpsampleH2V2Scalar(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
     {
         var n = near.Length;
@@ -110,6 +113,7 @@ internal static class JpegDecoderColor
     /// ones with the right; 16-bit lanes hold every value (at most 16 · 255). Even and odd outputs
     /// are interleaved by packing them as the low and high bytes of 16-bit lanes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpsampleVector(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, bool vertical, Span<byte> output)
     {
         var n = near.Length;
@@ -145,6 +149,7 @@ internal static class JpegDecoderColor
         return vertical ? (a * 3) + Vector128.WidenLower(Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(far[i..])).AsByte()) : a;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BoxDouble(ReadOnlySpan<byte> input, Span<byte> output)
     {
         for (var i = 0; i < input.Length; i++)
@@ -158,6 +163,7 @@ internal static class JpegDecoderColor
     /// R = Y + round(1.402 (Cr − 128)), B = Y + round(1.772 (Cb − 128)),
     /// G = Y + ⌊(−0.34414 (Cb − 128) − 0.71414 (Cr − 128)) · 2^16 + 2^15⌋ / 2^16, each clamped to [0, 255].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void YCbCrToRgba(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgba)
     {
         var n = rgba.Length / 4;
@@ -179,6 +185,7 @@ internal static class JpegDecoderColor
     }
 
     /// <summary><see cref="YCbCrToRgba"/> a pixel at a time: the reference of the vector loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void YCbCrToRgbaScalar(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgba)
     {
         var n = rgba.Length / 4;

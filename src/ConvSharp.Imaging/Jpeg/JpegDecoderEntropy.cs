@@ -105,6 +105,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
     /// is coded; it must come in zeroed), dequantised: the coefficient as libjpeg stores it (16 bits)
     /// times its quantiser. Returns <see cref="JpegDecoderIdct.HasAc"/> if any AC coefficient is coded, else 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int DecodeBlock(int* block, JpegDecoderComponent component, ref int predictor)
     {
         // Written out in one method so that the bit buffer stays in registers; it goes back to

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ConvSharp.Imaging.Jpeg;
 
 /// <summary>
@@ -31,6 +32,7 @@ internal sealed class JpegDecoderHuffmanTable
     public bool IsDc;
 
     /// <summary>The table, or null where libjpeg would refuse it (codes that overflow their size, a DC symbol above 15).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JpegDecoderHuffmanTable? TryBuild(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> symbols, bool isDc)
     {
         if (isDc)

@@ -46,6 +46,7 @@ internal static unsafe class JpegDecoderIdct
     /// columns pass gives 4·DC in column 0, its rows pass (4·DC + 16) / 32); the others go through
     /// <see cref="JpegDecoderIdctAvx2"/> where 32 bits hold them, else the reference.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transform(int* block, byte* output, int stride, int flags)
     {
         if ((flags & HasAc) == 0)
@@ -73,6 +74,7 @@ internal static unsafe class JpegDecoderIdct
     /// <paramref name="output"/>, <paramref name="stride"/> bytes apart, in 64-bit arithmetic as
     /// libjpeg computes it on 64-bit Linux (its workspace between the passes is 32-bit).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reference(ReadOnlySpan<int> block, Span<byte> output, int stride)
     {
         Span<int> workspace = stackalloc int[64];

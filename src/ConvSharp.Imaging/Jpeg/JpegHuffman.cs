@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ConvSharp.Imaging.Jpeg;
 
 /// <summary>
@@ -29,6 +30,7 @@ internal static class JpegHuffman
     private const int MaxLength = 32;
 
     /// <summary>The table for <paramref name="counts"/> (256 symbols' counts; at least one nonzero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JpegHuffmanTable Optimal(ReadOnlySpan<long> counts)
     {
         if (counts.Length != 256)
@@ -102,6 +104,7 @@ internal static class JpegHuffman
     /// A heap ordered by count, then by larger symbol, yields the same c1 and c2 as libjpeg's
     /// linear scans; its keys are count · 512 + (256 − symbol).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CodeLengths(ReadOnlySpan<long> counts, Span<int> lengths)
     {
         Span<int> next = stackalloc int[Reserved + 1];

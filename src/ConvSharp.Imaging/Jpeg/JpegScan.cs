@@ -52,6 +52,7 @@ internal sealed class JpegScan : IDisposable
     public long[] DcCounts { get; } = new long[2 * 256];
 
     /// <summary>The AC symbols' counts of <paramref name="table"/>: (zero run) · 16 + bits, 0xF0 a run of 16, 0x00 the end of a block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long[] AcCounts(int table)
     {
         var counts = new long[256];
@@ -187,6 +188,7 @@ internal sealed class JpegScan : IDisposable
     /// <param name="codes">its DC table's entries, then its AC table's</param>
     /// <param name="bits">the pending bits, before and after</param>
     /// <param name="output">where whole words go</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int EncodeBlock(ref short record, ref uint codes, ref JpegBits bits, ref byte output)
     {
         var (pending, free, used) = (bits.Pending, bits.Free, 0);
@@ -259,6 +261,7 @@ internal sealed class JpegScan : IDisposable
     }
 
     /// <summary>For each block row and each byte of its nonzero bits, those bits at their zigzag positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong[] ZigzagMasks()
     {
         Span<int> zigzagOf = stackalloc int[64];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ConvSharp.Imaging.Jpeg;
@@ -117,6 +118,7 @@ internal static class JpegWriter
     }
 
     /// <summary>The first pass over a gray picture: a strip of 8 rows at a time, widened to whole blocks, each block transformed and kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherGray(ReadOnlySpan<byte> pixels, int width, int height, int stride, JpegQuantiser quantiser, JpegScan scan)
     {
         var across = (width + 7) / 8;
@@ -150,6 +152,7 @@ internal static class JpegWriter
     /// to Y, Cb and Cr and widened to whole MCUs, the chroma downsampled, then each MCU's four Y
     /// blocks (or dummies), its Cb block and its Cr block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherColour(ReadOnlySpan<byte> pixels, int width, int height, int stride, JpegQuantiser luma, JpegQuantiser chroma, JpegScan scan)
     {
         var mcusAcross = (width + 15) / 16;
