@@ -148,7 +148,15 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
             (acc, bits) = (acc << s, bits - s);
         }
 
-        predictor = unchecked(predictor + diff); // libjpeg lets a forged file's predictor wrap
+        // A forged file can push the predictor past int's range, which libjpeg-turbo 2.1 stops
+        // with an error (JERR_BAD_DCT_COEF) where older libjpegs wrap: refused, SkiaSharp decides.
+        var sum = (long)predictor + diff;
+        if (sum != (int)sum)
+        {
+            Failed = true;
+        }
+
+        predictor = unchecked((int)sum);
         block[0] = (short)predictor * quant;
         var flags = 0;
 

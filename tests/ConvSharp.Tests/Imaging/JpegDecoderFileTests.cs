@@ -1,3 +1,4 @@
+using ConvSharp.Imaging;
 using ConvSharp.Tests.Support;
 using SkiaSharp;
 
@@ -26,6 +27,71 @@ public class JpegDecoderFileTests
                 AssertBothKinds(rgba, width, height, quality, $"{picture} {width}×{height} q{quality}");
             }
         }
+    }
+
+    [Fact]
+    public void A_DC_predictor_pushed_past_the_range_of_int_is_left_to_skia()
+    {
+        // A forged gray 2104×2104 file (69,169 blocks) whose every block adds the largest DC
+        // difference, +32767: the predictor passes int.MaxValue near block 65,538. Libjpeg-turbo
+        // 2.1 stops there with an error; the fast decoder refuses it, and SkiaSharp decides.
+        var file = ForgedDcFile(2104, 2104);
+        Assert.Null(JpegDecoding.Fast(file));
+        var skia = JpegDecoding.Skia(file);
+        using var stream = new MemoryStream(file);
+        if (skia is null)
+        {
+            Assert.Throws<InvalidDataException>(() => ImageFile.Decode(stream, "forged.jpg"));
+        }
+        else
+        {
+            var levels = ImageFile.Decode(stream, "forged.jpg").ToArray().Select(v => (byte)MathF.Round(v * 255)).ToArray();
+            Assert.Equal(skia, levels);
+        }
+    }
+
+    /// <summary>A baseline gray JPEG, all quantisers 1, whose blocks each code DC difference +32767 and no AC.</summary>
+    private static byte[] ForgedDcFile(int width, int height)
+    {
+        var bytes = new List<byte> { 0xFF, 0xD8 };
+        bytes.AddRange([0xFF, 0xDB, 0x00, 0x43, 0x00, .. Enumerable.Repeat((byte)1, 64)]);
+        bytes.AddRange([0xFF, 0xC0, 0x00, 0x0B, 0x08, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 0x01, 0x01, 0x11, 0x00]);
+        byte[] oneSymbol(byte table, byte symbol) => [0xFF, 0xC4, 0x00, 0x14, table, 0x01, .. new byte[15], symbol];
+        bytes.AddRange(oneSymbol(0x00, 15)); // DC: the one code "0" is category 15
+        bytes.AddRange(oneSymbol(0x10, 0x00)); // AC: the one code "0" is end of block
+        bytes.AddRange([0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00]);
+        var (acc, count) = (0UL, 0);
+        void put(ulong value, int n)
+        {
+            (acc, count) = ((acc << n) | value, count + n);
+            while (count >= 8)
+            {
+                var b = (byte)(acc >> (count - 8));
+                bytes.Add(b);
+                if (b == 0xFF)
+                {
+                    bytes.Add(0x00);
+                }
+
+                count -= 8;
+            }
+        }
+
+        var blocks = ((width + 7) / 8) * ((height + 7) / 8);
+        for (var i = 0; i < blocks; i++)
+        {
+            put(0, 1);          // DC category 15
+            put(0x7FFF, 15);    // +32767
+            put(0, 1);          // end of block
+        }
+
+        if (count > 0)
+        {
+            put((1UL << (8 - count)) - 1, 8 - count); // padded with ones
+        }
+
+        bytes.AddRange([0xFF, 0xD9]);
+        return [.. bytes];
     }
 
     [Fact]
