@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using ConvSharp.Tests.Support;
 using SkiaSharp;
 
@@ -11,6 +12,14 @@ namespace ConvSharp.Tests.Imaging;
 [Trait("Category", "Fuzz")]
 public class JpegDecoderFuzzTests
 {
+    /// <summary>
+    /// Whether SkiaSharp's libjpeg-turbo runs its C code, which the fast decoder reproduces: on
+    /// x64, where it is built without SIMD. On ARM64 it runs its NEON code, which on damaged data
+    /// need not give the C code's pixels (CI saw one such mutation under QEMU); ConvSharp leaves
+    /// every JPEG to SkiaSharp there (<see cref="ConvSharp.Imaging.Jpeg.JpegDecoder.PaysHere"/>).
+    /// </summary>
+    private static bool SkiaRunsLibjpegsCCode => RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
     [Fact]
     public void Mutated_files_decode_as_skia_decodes_them_or_are_refused()
     {
@@ -30,6 +39,11 @@ public class JpegDecoderFuzzTests
             }
 
             accepted++;
+            if (!SkiaRunsLibjpegsCCode)
+            {
+                continue; // decoded without throwing is what can be asked here
+            }
+
             var skia = JpegDecoding.Skia(file);
             Assert.True(skia is not null, $"mutation {i}: taken by the fast decoder, refused by SkiaSharp");
             Assert.True(skia.AsSpan().SequenceEqual(fast), $"mutation {i}: first difference at {JpegDecoding.FirstDifference(skia, fast)}");
