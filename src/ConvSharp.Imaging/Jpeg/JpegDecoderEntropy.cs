@@ -116,7 +116,7 @@ internal sealed unsafe class JpegDecoderEntropy(byte[] data, int start)
         ref var acLookup = ref MemoryMarshal.GetArrayDataReference(acTable.Lookup);
         ref var fastAc = ref MemoryMarshal.GetArrayDataReference(acTable.FastAc);
         ref var quant = ref MemoryMarshal.GetArrayDataReference(component.Quant);
-        ref var zigZag = ref MemoryMarshal.GetReference(JpegDecoderTables.ZigZag);
+        ref var zigZag = ref MemoryMarshal.GetReference(JpegTables.ZigzagToNatural);
         const int Shift = 64 - JpegDecoderHuffmanTable.LookupBits;
         var data = _data;
         ulong word;

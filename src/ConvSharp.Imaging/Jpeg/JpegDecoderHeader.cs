@@ -253,7 +253,7 @@ internal sealed class JpegDecoderHeader
             var table = new ushort[64];
             for (var k = 0; k < 64; k++)
             {
-                table[JpegDecoderTables.ZigZag[k]] = s[1 + k];
+                table[JpegTables.ZigzagToNatural[k]] = s[1 + k];
             }
 
             quant[s[0] & 15] = table;

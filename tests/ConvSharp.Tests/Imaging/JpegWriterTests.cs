@@ -258,7 +258,7 @@ public class JpegWriterTests
         using var bitmap = PixelConversion.ToBitmap(ImageFile.Load(Photos.Data("coffee.png")));
         var encoded = false;
         var e = Assert.Throws<IOException>(() => ImageFile.WriteEncoded(
-            bitmap, SKEncodedImageFormat.Jpeg, path, 100, ImageFile.DefaultPngCompression, () => encoded = true, through: file => new FullDisk(file, capacity)));
+            bitmap, SKEncodedImageFormat.Jpeg, path, 100, ImageFile.DefaultPngCompression, () => encoded = true, through: file => new FullDiskStream(file, capacity)));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("No space left on device", e.Message, StringComparison.Ordinal);
         Assert.False(encoded);
@@ -357,41 +357,4 @@ public class JpegWriterTests
 
     private static Tensor Filter(Tensor photo, Tensor kernel) =>
         F.Conv2d(photo.Unsqueeze(1), kernel.Reshape(1, 1, kernel.Shape[0], kernel.Shape[1]), padding: kernel.Shape[0] / 2, paddingMode: PaddingMode.Reflect).Squeeze(1);
-
-    /// <summary>Takes <c>capacity</c> bytes into the file, then fails as a full disk does.</summary>
-    private sealed class FullDisk(Stream file, int capacity) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _written;
-
-        public override long Position { get => _written; set => throw new NotSupportedException(); }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (_written + buffer.Length > capacity)
-            {
-                throw new IOException("No space left on device");
-            }
-
-            file.Write(buffer);
-            _written += buffer.Length;
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush() => file.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }

@@ -228,7 +228,7 @@ public class PngWriterTests
         using var bitmap = PixelConversion.ToBitmap(ImageFile.Load(Photos.Data("coffee.png")));
         var encoded = false;
         var e = Assert.Throws<IOException>(() => ImageFile.WriteEncoded(
-            bitmap, ImageFile.FormatFor(path), path, 90, ImageFile.DefaultPngCompression, () => encoded = true, through: file => new FullDisk(file, capacity)));
+            bitmap, ImageFile.FormatFor(path), path, 90, ImageFile.DefaultPngCompression, () => encoded = true, through: file => new FullDiskStream(file, capacity)));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("No space left on device", e.Message, StringComparison.Ordinal);
         Assert.False(encoded);
@@ -455,43 +455,6 @@ public class PngWriterTests
             default:
                 return KernelPicture.Render(Kernels.SobelX(), "sobel-x");
         }
-    }
-
-    /// <summary>Takes <c>capacity</c> bytes into the file, then fails as a full disk does.</summary>
-    private sealed class FullDisk(Stream file, int capacity) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _written;
-
-        public override long Position { get => _written; set => throw new NotSupportedException(); }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (_written + buffer.Length > capacity)
-            {
-                throw new IOException("No space left on device");
-            }
-
-            file.Write(buffer);
-            _written += buffer.Length;
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush() => file.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>Counts the bytes written and the largest single write, keeping none.</summary>
